@@ -1,0 +1,196 @@
+"""Read YAML strictly, keeping the line of every key.
+
+PyYAML's usual loaders turn unquoted ``no``/``yes``/``on``/``off`` into
+booleans (the "Norway problem"), silently keep the last of two duplicate keys
+and expand aliases without limit. This loader composes the YAML node tree and
+builds plain Python data from it by its own rules:
+
+* ``true``/``false`` are booleans, ``null``/``~``/empty are ``None``, plain
+  whole numbers are ``int``; every other scalar is text, exactly as written
+  (``no`` stays ``"no"``, ``6.00`` stays ``"6.00"``, dates stay ISO text);
+* duplicate keys, aliases, non-text keys and multi-document files are errors;
+* every key path gets a :class:`Mark` (1-based line and column).
+
+Byte-order marks and CRLF line endings (Windows editors) are read correctly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Problems
+
+MAX_BYTES = 512 * 1024
+"""Procedure files are a few kilobytes; anything this large is a mistake."""
+
+KeyPath = tuple[str | int, ...]
+_INT = re.compile(r"[-+]?[0-9]+")
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A YAML file's data and the position of each key path in it."""
+
+    path: Path
+    data: Any
+    marks: dict[KeyPath, Mark]
+
+    def mark(self, keys: KeyPath) -> Mark:
+        """The mark of the longest prefix of ``keys`` that has one."""
+        for end in range(len(keys), -1, -1):
+            found = self.marks.get(tuple(keys[:end]))
+            if found is not None:
+                return found
+        return Mark(1, 1)
+
+
+def dotted(keys: KeyPath) -> str:
+    """``("sections", 2, "body")`` -> ``sections[2].body``."""
+    out = ""
+    for key in keys:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += f".{key}" if out else str(key)
+    return out
+
+
+class _Reject(Exception):
+    def __init__(self, node_or_mark: Any, keys: KeyPath, message: str, hint: str) -> None:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.mark = Mark(mark.line + 1, mark.column + 1)
+        self.keys = keys
+        self.message = message
+        self.hint = hint
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader whose composer refuses aliases (no alias bombs)."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Reject(
+                event,
+                (),
+                f"YAML alias '*{event.anchor}' is not allowed",
+                "write the text out in full; anchors and aliases are refused "
+                "so that a file cannot expand into gigabytes",
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path, problems: Problems) -> Loaded | None:
+    """Load one YAML file; on failure add a problem and return ``None``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, 1, 1, "", f"cannot read file: {exc.strerror}")
+        return None
+    if len(raw) > MAX_BYTES:
+        problems.add(
+            path, 1, 1, "",
+            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+            "a procedure is a few kilobytes of text; split the file or remove pasted data",
+        )
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.add(
+            path, line, column, "",
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8 in your editor (Windows: 'UTF-8', not 'ANSI' or 'Latin-1')",
+        )
+        return None
+    if not text.strip():
+        problems.add(path, 1, 1, "", "file is empty", "start from an existing procedure file")
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)  # _Loader is a SafeLoader
+        if node is None:
+            problems.add(path, 1, 1, "", "file has no YAML content (only comments)")
+            return None
+        marks: dict[KeyPath, Mark] = {(): _mark(node)}
+        data = _build(node, (), marks)
+    except _Reject as exc:
+        problems.add(path, exc.mark.line, exc.mark.column, dotted(exc.keys), exc.message, exc.hint)
+        return None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        problems.add(
+            path, line, column, "", f"YAML syntax error: {what}",
+            "check indentation and quoting on this line or the one above; "
+            "text containing ': ' or starting with a special character must be quoted",
+        )
+        return None
+    except yaml.YAMLError as exc:
+        problems.add(path, 1, 1, "", f"YAML error: {exc}")
+        return None
+    return Loaded(path, data, marks)
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _build(node: Node, keys: KeyPath, marks: dict[KeyPath, Mark]) -> Any:
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, child in enumerate(node.value):
+            marks[(*keys, index)] = _mark(child)
+            items.append(_build(child, (*keys, index), marks))
+        return items
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        seen: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.value == "<<":
+                raise _Reject(key_node, keys, "keys must be plain text", "write the key as a word")
+            key = key_node.value
+            if key in seen:
+                raise _Reject(
+                    key_node,
+                    (*keys, key),
+                    f"duplicate key '{key}' (first on line {seen[key].line})",
+                    "YAML keeps only the last of two equal keys, losing the first; "
+                    "remove or rename one of them",
+                )
+            seen[key] = _mark(key_node)
+            marks[(*keys, key)] = seen[key]
+            result[key] = _build(value_node, (*keys, key), marks)
+        return result
+    raise _Reject(node, keys, "unsupported YAML node", "")  # pragma: no cover
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value: str = node.value
+    if node.style:  # quoted or block scalar: always text
+        return value
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if _INT.fullmatch(value):
+        return int(value)
+    return value

@@ -1,0 +1,335 @@
+"""The procedure format: typed, frozen models that reject unknown keys.
+
+The YAML keys are English identifiers; the text is Norwegian, as staff read it.
+``schema/procedure.schema.json`` is generated from these models
+(``sopkit schema``) so that editors validate while typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"is not a real date ({exc})") from None
+
+
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+DocId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,4}[0-9]{1,8}$")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
+FieldKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+RevisionNo = Annotated[str, StringConstraints(pattern=r"^[0-9]+\.[0-9]{2}$")]
+Status = Literal["draft", "approved", "obsolete"]
+
+STATUS_LABELS: dict[str, str] = {"draft": "Utkast", "approved": "Godkjent", "obsolete": "Utgått"}
+
+
+def revision_key(revision: str) -> tuple[int, int]:
+    """``"6.00"`` -> ``(6, 0)``, for comparing revision numbers."""
+    major, minor = revision.split(".")
+    return int(major), int(minor)
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- registers
+
+
+class Application(Base):
+    """A system in the application register (``procedure/applications.yml``)."""
+
+    key: Key = Field(description="Short key procedures refer to, e.g. 'unilab'.")
+    name: Text = Field(description="Name as staff know it, e.g. 'Unilab'.")
+    criticality: Literal[1, 2, 3] = Field(description="Kritikalitet: 1 is the most critical.")
+    description: str = ""
+
+
+class ApplicationRegister(Base):
+    applications: list[Application] = Field(min_length=1)
+
+
+class Handbook(Base):
+    """Handbook-wide settings (``procedure/handbook.yml``)."""
+
+    title: Text
+    organisation: Text
+    review_interval_months: int = Field(24, ge=1, le=120)
+    review_warning_days: int = Field(90, ge=1, le=365)
+
+
+# ---------------------------------------------------------------- content
+
+
+class Contact(Base):
+    role: Text = Field(description="Rolle, e.g. 'Brukerstøtte'.")
+    name: str = ""
+    phone: str = ""
+    hours: str = Field("", description="Når kontakten kan nås, e.g. 'Hele døgnet'.")
+    note: str = ""
+
+
+class Term(Base):
+    term: Text
+    definition: Text
+
+
+class Table(Base):
+    columns: list[Text] = Field(min_length=1)
+    rows: list[list[str]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_fit(self) -> Table:
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"row {number} has {len(row)} cells but there are {len(self.columns)} columns"
+                )
+        return self
+
+
+class Note(Base):
+    """A note attached to a step."""
+
+    level: Literal["note", "important", "warning"] = "note"
+    text: Text
+
+
+NOTE_LABELS: dict[str, str] = {"note": "NB!", "important": "Viktig:", "warning": "Advarsel:"}
+
+
+class Step(Base):
+    id: Key = Field(description="Stable id, kept across revisions so they can be compared.")
+    text: Text
+    when: str | None = Field(None, description="Condition, e.g. 'Hvis prøven er hemolysert'.")
+    role: str | None = Field(None, description="Only for this role, e.g. 'Bioingeniør'.")
+    card: str | None = Field(None, description="Shorter wording for the wall card.")
+    notes: list[Note] = []
+    steps: list[Step] = Field([], description="Sub-steps.")
+
+    def walk(self) -> Iterator[Step]:
+        yield self
+        for sub in self.steps:
+            yield from sub.walk()
+
+
+_BLOCK_KINDS = ("text", "note", "important", "warning", "table", "steps", "contacts", "terms")
+
+
+class Block(Base):
+    """One piece of a section body: a plain string is a paragraph."""
+
+    text: str | None = None
+    note: str | None = Field(None, description="Shown as 'NB!'.")
+    important: str | None = Field(None, description="Shown as 'Viktig:'.")
+    warning: str | None = Field(None, description="Shown as 'Advarsel:'.")
+    table: Table | None = None
+    steps: list[Step] | None = None
+    contacts: list[Contact] | None = None
+    terms: list[Term] | None = None
+    role: str | None = Field(None, description="Text meant for this role only.")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        mapping = handler.resolve_ref_schema(handler(core_schema))
+        return {"anyOf": [{"type": "string", "description": "A paragraph."}, mapping]}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paragraph(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Block:
+        present = [kind for kind in _BLOCK_KINDS if getattr(self, kind) is not None]
+        if len(present) != 1:
+            raise ValueError(
+                "a block needs exactly one of: " + ", ".join(_BLOCK_KINDS)
+                + (f" (found {', '.join(present)})" if present else "")
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in _BLOCK_KINDS if getattr(self, kind) is not None)
+
+
+SectionKind = Literal[
+    "purpose", "scope", "background", "definitions", "responsibility",
+    "procedure", "deviations", "sources", "other",
+]
+SECTION_TITLES: dict[str, str] = {
+    "purpose": "Hensikt",
+    "scope": "Omfang",
+    "background": "Bakgrunn",
+    "definitions": "Definisjoner",
+    "responsibility": "Ansvar",
+    "procedure": "Utførelse",
+    "deviations": "Avvik",
+    "sources": "Kilder",
+}
+
+
+class Section(Base):
+    kind: SectionKind
+    title: str | None = Field(None, description="Overrides the usual title; required for 'other'.")
+    body: list[Block] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _titled(self) -> Section:
+        if self.kind == "other" and not self.title:
+            raise ValueError("a section of kind 'other' needs a title")
+        return self
+
+    @property
+    def heading(self) -> str:
+        return self.title or SECTION_TITLES[self.kind]
+
+    def steps(self) -> Iterator[Step]:
+        for block in self.body:
+            for step in block.steps or []:
+                yield from step.walk()
+
+
+class Location(Base):
+    code: Text = Field(description="Dokumentplassering, e.g. 'II.MSK.FEL.LAB FEL.LAB DATA.2-2'.")
+    path: list[Text] = Field(min_length=1, description="The folder path in the handbook tree.")
+
+
+class DocRef(Base):
+    document: DocId
+    note: str = ""
+
+
+class ExternalRef(Base):
+    title: Text
+    url: str = ""
+
+
+# ---------------------------------------------------------------- ticket and card
+
+
+class TicketField(Base):
+    key: FieldKey
+    label: Text
+    kind: Literal["text", "application", "choice", "mobile"] = "text"
+    required: bool = True
+    multiline: bool = False
+    help: str = ""
+    choices: list[Text] | None = None
+
+    @model_validator(mode="after")
+    def _choices(self) -> TicketField:
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("a field of kind 'choice' needs a non-empty list of choices")
+        if self.kind != "choice" and self.choices is not None:
+            raise ValueError(f"choices are only for kind 'choice', not '{self.kind}'")
+        return self
+
+
+class PhoneScript(Base):
+    call: Text = Field(description="Who to phone, e.g. 'Brukerstøtte'.")
+    number: str = ""
+    say: list[Text] = Field(min_length=1, description="What to say; may use {fields}.")
+
+
+class TicketSpec(Base):
+    system: Text = Field(description="Where the case is registered, e.g. 'Min Sykehuspartner'.")
+    subject: Text = Field(description="Subject pattern, e.g. '{application} OK skal hjelpe'.")
+    first_sentence: Text
+    description: list[Text] = Field(min_length=1, description="Lines; may use {fields}.")
+    fields: list[TicketField] = Field(min_length=1)
+    phone: PhoneScript | None = None
+
+
+class CardSpec(Base):
+    when: Text = Field(description="One line on when to use the card.")
+    contact: Text = Field(description="The key contact, e.g. 'Brukerstøtte'.")
+    sizes: list[Literal["A4", "A5"]] = Field(["A4", "A5"], min_length=1)
+
+
+# ---------------------------------------------------------------- document
+
+
+class Revision(Base):
+    revision: RevisionNo
+    changed: Date = Field(description="Dato endret.")
+    changes: str = Field("", description="Endringer fra forrige versjon.")
+    approved: Date | None = Field(None, description="Godkjent dato.")
+    approved_by: str | None = Field(None, description="Godkjent av.")
+    valid_until: Date | None = Field(None, description="Gyldig til (review date).")
+    fingerprint: str | None = Field(None, description="Written by 'sopkit approve'.")
+
+
+class People(Base):
+    prepared_by: Text = Field(description="Utarbeidet av.")
+    responsible: Text = Field(description="Fagansvarlig.")
+    verified_by: str = Field(description="Verifisert av (may be empty).")
+
+
+class Procedure(Base):
+    id: DocId = Field(description="DokumentID, e.g. 'D29653'.")
+    title: Text
+    status: Status
+    urgent: bool = Field(False, description="Shown first on the front page.")
+    location: Location
+    distribution: str = Field(description="Distribusjonsliste.")
+    applications: list[Key] = Field([], description="Keys from the application register.")
+    people: People
+    sections: list[Section] = Field(min_length=1)
+    attachments: list[Text] = Field([], description="Vedlegg.")
+    references: list[DocRef] = Field([], description="Kryssreferanser.")
+    external_references: list[ExternalRef] = Field([], description="Eksterne referanser.")
+    mandated_phrases: list[Text] = Field([], description="Must reach every output verbatim.")
+    ticket: TicketSpec | None = None
+    card: CardSpec | None = None
+    review_interval_months: int | None = Field(None, ge=1, le=120)
+    revisions: list[Revision] = Field(min_length=1, description="Oldest first.")
+
+    @property
+    def current(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def last_approved(self) -> Revision | None:
+        return next((r for r in reversed(self.revisions) if r.approved), None)
+
+    def section(self, kind: str) -> Section | None:
+        return next((s for s in self.sections if s.kind == kind), None)
+
+    def steps(self) -> Iterator[Step]:
+        for section in self.sections:
+            yield from section.steps()

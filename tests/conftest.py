@@ -1,0 +1,62 @@
+"""Shared fixtures: a throw-away copy of the project, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sopkit.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_DOC = "D29653-melding-av-hastesaker.yml"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's procedure/, templates/ and mkdocs.yml to modify freely.
+
+    The working directory is the copy, as when a user runs sopkit in a project.
+    """
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("procedure", "templates"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, root / name)
+    if (REPO / "mkdocs.yml").exists():
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def seed_file(project: Path) -> Path:
+    return project / "procedure" / "documents" / SEED_DOC
+
+
+@pytest.fixture
+def run(project: Path) -> Callable[..., Result]:
+    """Run ``sopkit --project <copy> ARGS`` in-process and return click's result."""
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--project", str(project), *args])
+
+    return invoke
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a file, insisting that it was there."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= count, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

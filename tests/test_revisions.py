@@ -1,0 +1,104 @@
+"""Recording drafts and approvals with the command line, never by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conftest import edit
+from sopkit.library import read_library
+from sopkit.revisions import add_months, fingerprint, is_author
+
+TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    epoch = int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+
+
+def test_approve_after_change_records_new_revision(run, project, seed_file):
+    edit(seed_file, "Alle som skal melde hastesaker", "Alle som melder hastesaker")
+    assert run("check").exit_code == 1
+    result = run("approve", "D29653", "--by", "Kvalitetsleder Kari Nordmann",
+                 "--note", "Omfang omformulert")
+    assert result.exit_code == 0, result.output
+    assert "D29653: revision 7.00 approved by Kvalitetsleder Kari Nordmann." in result.output
+    proc = read_library(project / "procedure").get("D29653")
+    assert proc.status == "approved"
+    assert [r.revision for r in proc.revisions] == ["6.00", "7.00"]
+    new = proc.current
+    assert new.approved == TODAY and new.changed == TODAY
+    assert new.valid_until == dt.date(2028, 11, 25)  # handbook.yml: 24 months
+    assert new.approved_by == "Kvalitetsleder Kari Nordmann"
+    assert new.changes == "Omfang omformulert"
+    assert new.fingerprint == fingerprint(proc)
+    assert proc.revisions[0].changes == "Byttet ut ordet SymPathy med LVMS"
+    assert "# Transcribed from the controlled document" in seed_file.read_text()
+    assert run("check").exit_code == 0
+
+
+def test_approve_changed_text_needs_a_note(run, seed_file):
+    edit(seed_file, "Alle som skal melde hastesaker", "Alle som melder hastesaker")
+    result = run("approve", "D29653", "--by", "Kari Nordmann")
+    assert result.exit_code == 1
+    assert "say what changed with --note TEXT" in result.output
+
+
+def test_periodic_review_without_changes(run, project):
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "6.01")
+    assert result.exit_code == 0, result.output
+    proc = read_library(project / "procedure").get("D29653")
+    assert proc.current.revision == "6.01"
+    assert not read_library(project / "procedure").warnings.items  # no longer overdue
+
+
+def test_author_may_not_approve(run, seed_file):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "annette  narvestad")
+    assert result.exit_code == 1
+    assert "approved by someone other than its author" in result.output
+    assert seed_file.read_bytes() == before
+
+
+def test_draft_then_approve(run, project, seed_file):
+    result = run("draft", "D29653", "--note", "Nytt trinn")
+    assert result.exit_code == 0, result.output
+    proc = read_library(project / "procedure").get("D29653")
+    assert proc.status == "draft" and proc.current.revision == "7.00"
+    assert proc.current.approved is None
+    edit(seed_file, "Alle som skal melde hastesaker", "Alle som melder hastesaker")
+    assert run("check").exit_code == 0  # drafts may change freely
+    assert run("draft", "D29653").exit_code == 1  # already a draft
+    result = run("approve", "D29653", "--by", "Kari Nordmann")
+    assert result.exit_code == 0, result.output
+    proc = read_library(project / "procedure").get("D29653")
+    assert proc.status == "approved" and proc.current.changes == "Nytt trinn"
+    assert proc.current.fingerprint == fingerprint(proc)
+
+
+def test_revision_must_come_after(run, seed_file):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "5.00")
+    assert result.exit_code == 1
+    assert "revision 5.00 does not come after 6.00" in result.output
+    assert seed_file.read_bytes() == before
+
+
+def test_unknown_document(run):
+    result = run("approve", "D1", "--by", "Kari Nordmann")
+    assert result.exit_code == 1 and "no procedure with ID 'D1'" in result.output
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2022, 12, 7), 24) == dt.date(2024, 12, 7)
+
+
+def test_is_author_matches_whole_words():
+    author = "IKT systemansvarlig Annette Narvestad"
+    assert is_author("Annette Narvestad", author)
+    assert not is_author("Anne Narvestad", author)
+    assert not is_author("Jon Sverre Berg", author)
