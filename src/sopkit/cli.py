@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -109,6 +109,32 @@ def draft(project: Project, doc_id: str, revision: str | None, note: str | None)
         number = start_draft(library.sources[doc_id], proc, library.today, revision, note)
     click.echo(f"{doc_id}: draft revision {number} started; edit it, then run "
                f"'sopkit approve {doc_id} --by NAME'.")
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (such as overdue reviews) as errors.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site to (default: site/ in the project).")
+@pass_project
+def build(project: Project, strict: bool, output: Path | None) -> None:
+    """Build the handbook site with pages, tickets and cards.
+
+    The new site replaces the old one only when the whole build succeeded.
+    Progress is shown when standard error is a terminal.
+    """
+    from .build import build_site
+
+    progress = _progress_printer()
+    report = build_site(project, strict=strict, target=output, progress=progress)
+    where = output or project.site
+    click.echo(f"Built {where}: {report.procedures} procedures, {report.pages} pages "
+               f"in {report.total:.1f} s.")
+
+
+def _progress_printer() -> Callable[[str], None]:
+    if not click.get_text_stream("stderr").isatty():
+        return lambda _: None
+    return lambda message: click.echo(f"  {message}", err=True)
 
 
 @cli.command()

@@ -1,0 +1,182 @@
+"""The handbook site: Markdown pages from templates, then a real MkDocs build.
+
+Pages are written into a staging docs folder (``build/docs``) before MkDocs
+runs, so nothing depends on MkDocs plugins or hooks; :func:`mkdocs_build` is
+the one place that knows how the site generator is called, so it can be
+swapped (see the design notes on MkDocs 2.0 and Zensical).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .errors import SopkitError
+from .library import Library
+from .model import Application, Procedure
+from .project import Project
+from .render import CARD_PDF, PROCEDURE_PAGE, render
+
+NavItem = dict[str, Any]
+ASSETS = "assets"
+EXTRA_CSS = ("assets/stylesheets/sopkit.css",)
+EXTRA_JS = ("assets/javascripts/sopkit.js",)
+
+
+@dataclass
+class Folder:
+    """A node of the handbook tree (Dokumentplassering)."""
+
+    children: dict[str, Folder] = field(default_factory=dict)
+    procedures: list[Procedure] = field(default_factory=list)
+
+    def add(self, path: list[str], proc: Procedure) -> None:
+        node = self
+        for name in path:
+            node = node.children.setdefault(name, Folder())
+        node.procedures.append(proc)
+
+    def nav(self) -> list[NavItem]:
+        items: list[NavItem] = [
+            {name: child.nav()} for name, child in sorted(self.children.items())
+        ]
+        items += [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)} for p in self.procedures]
+        return items
+
+
+def handbook_tree(procedures: tuple[Procedure, ...]) -> Folder:
+    root = Folder()
+    for proc in procedures:
+        root.add(proc.location.path, proc)
+    return root
+
+
+def page_files(
+    library: Library,
+    project: Project,
+    *,
+    cards: Mapping[str, list[str]] | None = None,
+    ticket_blocks: Mapping[str, str] | None = None,
+    composer_pages: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown text.
+
+    ``cards`` maps a procedure ID to its card sizes; ``ticket_blocks`` to the
+    HTML of its ticket; ``composer_pages`` to the docs path of its composer.
+    """
+    cards = cards or {}
+    ticket_blocks = ticket_blocks or {}
+    composer_pages = composer_pages or {}
+    templates = project.templates
+    current = library.current()
+    files: dict[str, str] = {}
+    titles = {p.id: p.title for p in library.procedures}
+    for proc in library.procedures:
+        approved = proc.last_approved
+        overdue = (
+            proc.status == "approved"
+            and proc.current.valid_until is not None
+            and proc.current.valid_until < library.today
+        )
+        composer = composer_pages.get(proc.id)
+        files[PROCEDURE_PAGE.format(id=proc.id)] = render(
+            templates, "site/procedure.md.j2",
+            proc=proc, rev=proc.current, approved=approved, overdue=overdue,
+            apps=[library.applications[key] for key in proc.applications],
+            cards=[(size, "../" + CARD_PDF.format(id=proc.id, size=size))
+                   for size in cards.get(proc.id, [])],
+            composer_href=f"../{composer.removesuffix('.md')}.html" if composer else "",
+            ticket_block=Markup(ticket_blocks.get(proc.id, "")),  # noqa: S704 - rendered HTML
+            titles=titles, today=library.today,
+        )
+    files["index.md"] = render(
+        templates, "site/index.md.j2",
+        handbook=library.handbook, urgent=[p for p in current if p.urgent],
+        tree=handbook_tree(current),
+    )
+    files["applikasjoner.md"] = render(
+        templates, "site/applications.md.j2",
+        applications=sorted(library.applications.values(), key=_app_order),
+        used_by={key: [p for p in current if key in p.applications]
+                 for key in library.applications},
+    )
+    files["arkiv.md"] = render(
+        templates, "site/archive.md.j2",
+        obsolete=[p for p in library.procedures if p.status == "obsolete"],
+    )
+    return files
+
+
+def _app_order(app: Application) -> tuple[int, str]:
+    return app.criticality, app.name.casefold()
+
+
+def navigation(library: Library, extra: list[NavItem] | None = None) -> list[NavItem]:
+    """The site's navigation: the handbook tree, then the registers and the archive."""
+    archive = [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)}
+               for p in library.procedures if p.status == "obsolete"]
+    return [
+        {"Forside": "index.md"},
+        *handbook_tree(library.current()).nav(),
+        {"Applikasjoner": "applikasjoner.md"},
+        *(extra or []),
+        {"Arkiv": ["arkiv.md", *archive]},
+    ]
+
+
+def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -> None:
+    """Fill a fresh staging docs folder with the generated files and the assets."""
+    if docs.exists():
+        shutil.rmtree(docs)
+    docs.mkdir(parents=True)
+    assets = project.templates / ASSETS
+    if assets.is_dir():
+        shutil.copytree(assets, docs / ASSETS)
+    for relative, content in files.items():
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> None:
+    """Build the site with MkDocs + Material. Any MkDocs warning fails the build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        config = load_config(
+            config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
+            strict=True,
+        )
+        config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
+        config.extra_javascript.extend(j for j in EXTRA_JS if j not in config.extra_javascript)
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        details = "\n".join(f"  {m}" for m in collect.messages)
+        raise SopkitError(f"MkDocs build failed: {exc}\n{details}".rstrip()) from None
+    finally:
+        logger.removeHandler(collect)
+    if collect.messages:
+        raise SopkitError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collect.messages))
