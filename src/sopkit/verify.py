@@ -39,6 +39,13 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+def article(html: str) -> str:
+    """The page's main content (Material's ``<article>``), or the whole page."""
+    start = html.find("<article")
+    end = html.rfind("</article>")
+    return html[start:end] if 0 <= start < end else html
+
+
 def html_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
@@ -64,7 +71,7 @@ def verify_site(library: Library, site: Path) -> None:
         if not page.is_file():
             problems.append(f"{proc.id}: page {page.name} was not written")
             continue
-        for item in missing_from(html_text(page.read_text(encoding="utf-8")), proc):
+        for item in missing_from(html_text(article(page.read_text(encoding="utf-8"))), proc):
             problems.append(f"{proc.id}: '{item}' is missing from {page.relative_to(site)}")
     if problems:
         raise SopkitError("the built site lost mandated text:\n  " + "\n  ".join(problems)
