@@ -25,8 +25,8 @@ from .render import CARD_PDF, PROCEDURE_PAGE, render
 
 NavItem = dict[str, Any]
 ASSETS = "assets"
-EXTRA_CSS = ("assets/stylesheets/sopkit.css",)
-EXTRA_JS = ("assets/javascripts/sopkit.js",)
+EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
+EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
 
 
 @dataclass
