@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import http.server
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,8 +27,33 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on a free loopback port; yields the base URL."""
+def serve(folder: Path, mount: str = "") -> Iterator[str]:
+    """Serve ``folder`` on a free loopback port under ``/<mount>/``; yields its URL.
+
+    Serving under the site_url's path (as on the intranet) matters for 404.html,
+    whose links are absolute.
+    """
+    with tempfile.TemporaryDirectory() as root:
+        served = Path(root)
+        if mount:
+            (served / mount).parent.mkdir(parents=True, exist_ok=True)
+            (served / mount).symlink_to(folder.resolve(), target_is_directory=True)
+        else:
+            served = folder
+        with _server(served) as url:
+            yield url + (f"{mount}/" if mount else "")
+
+
+def site_mount(mkdocs_yml: Path) -> str:
+    """The path part of site_url in mkdocs.yml, e.g. 'handbok'."""
+    import yaml
+
+    url = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")).get("site_url", "")
+    return urlsplit(url).path.strip("/")
+
+
+@contextmanager
+def _server(folder: Path) -> Iterator[str]:
     handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import axe_violations, chromium, describe, serve
+from browser import axe_violations, chromium, describe, serve, site_mount
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,8 +18,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def http_base(built_site):
-    with serve(built_site) as url:
+def http_base(built_site, built_project):
+    with serve(built_site, site_mount(built_project / "mkdocs.yml")) as url:
         yield url
 
 
