@@ -92,7 +92,7 @@ def page_files(
             cards=[(size, "../" + CARD_PDF.format(id=proc.id, size=size))
                    for size in cards.get(proc.id, [])],
             composer_href=f"../{composer.removesuffix('.md')}.html" if composer else "",
-            ticket_block=Markup(ticket_blocks.get(proc.id, "")),  # noqa: S704 - rendered HTML
+            ticket_block=Markup(ticket_blocks.get(proc.id, "")),  # rendered, escaped HTML
             titles=titles, today=library.today,
         )
     files["index.md"] = render(
