@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import site
+from . import site, ticket_site
 from .library import Library, read_library
 from .project import Project
 from .verify import verify_site
@@ -94,7 +94,12 @@ def build_site(
 
 def _generated_files(library: Library, project: Project) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
-    files.update(site.page_files(library, project))
+    files.update(site.page_files(
+        library, project,
+        ticket_blocks=ticket_site.ticket_blocks(library, project),
+        composer_pages=ticket_site.composer_pages(library),
+    ))
+    files.update(ticket_site.site_files(library, project))
     return files
 
 

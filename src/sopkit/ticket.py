@@ -338,7 +338,8 @@ def composer_data(proc: Procedure, library: Library, project: Project) -> dict[s
         "phone": [tokens(p) for p in pats.phone],
         "fields": [
             {"key": f.key, "label": f.label, "kind": f.kind, "required": f.required,
-             "multiline": f.multiline, "placeholder": placeholder(f), "choices": choices(f)}
+             "multiline": f.multiline, "help": f.help, "placeholder": placeholder(f),
+             "choices": choices(f)}
             for f in ticket.fields
         ],
         "builtins": {name: f"«{text}»" for name, text in BUILTINS.items()},
