@@ -60,3 +60,33 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+FIXED_EPOCH = "1795608000"  # 2026-11-25 12:00 UTC: builds in tests are reproducible
+
+
+def copy_project(root: Path) -> Path:
+    root.mkdir(parents=True)
+    for name in ("procedure", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project with its site built for real, once per test session."""
+    from sopkit.build import build_site
+    from sopkit.project import Project
+
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        build_site(Project(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_site(built_project: Path) -> Path:
+    return built_project / "site"

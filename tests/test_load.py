@@ -127,7 +127,7 @@ def test_alias_bomb_is_refused(project, seed_file):
         bomb += f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
     seed_file.write_text(bomb)
     message = one_problem(project)
-    assert f"{seed_file.name}:2:" in message and "alias '*a' is not allowed" in message
+    assert f"{seed_file.name}:2:" in message and "aliases (&name, *name) are not allowed" in message
 
 
 def test_windows_file_with_bom_and_crlf(project, seed_file):

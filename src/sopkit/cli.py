@@ -134,6 +134,17 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
                f"in {report.total:.1f} s.")
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@pass_project
+def serve(project: Project, host: str, port: int) -> None:
+    """Preview the site on localhost; rebuilds when procedure/ or templates/ change."""
+    from .serve import serve as serve_site
+
+    serve_site(project, host, port)
+
+
 def _progress_printer() -> Callable[[str], None]:
     if not click.get_text_stream("stderr").isatty():
         return lambda _: None

@@ -25,8 +25,8 @@ from .render import CARD_PDF, PROCEDURE_PAGE, render
 
 NavItem = dict[str, Any]
 ASSETS = "assets"
-EXTRA_CSS = ("assets/stylesheets/sopkit.css",)
-EXTRA_JS = ("assets/javascripts/sopkit.js",)
+EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
+EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
 
 
 @dataclass
@@ -92,7 +92,7 @@ def page_files(
             cards=[(size, "../" + CARD_PDF.format(id=proc.id, size=size))
                    for size in cards.get(proc.id, [])],
             composer_href=f"../{composer.removesuffix('.md')}.html" if composer else "",
-            ticket_block=Markup(ticket_blocks.get(proc.id, "")),  # rendered, escaped HTML
+            ticket_block=Markup(ticket_blocks.get(proc.id, "")),
             titles=titles, today=library.today,
         )
     files["index.md"] = render(

@@ -1,0 +1,111 @@
+"""Synthetic procedures of realistic size, for benchmarks.
+
+``make_project(root, n)`` copies the real project (settings, application
+register, templates, mkdocs.yml) and adds ``n`` generated approved procedures
+spread over a four-level Dokumentplassering tree, each with purpose, scope,
+background, 7-9 steps (some with notes and sub-steps, all with card wording),
+a contact table, mandated phrases and a valid fingerprint.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sopkit.model import Procedure
+from sopkit.revisions import fingerprint
+
+REPO = Path(__file__).resolve().parent.parent
+CLINICS = ["Medisinsk serviceklinikk", "Kirurgisk klinikk", "Medisinsk klinikk",
+           "Psykisk helse", "Klinikk for diagnostikk"]
+DEPARTMENTS = ["Laboratoriene", "Poliklinikk", "Sengepost", "Fellesfunksjoner"]
+SECTIONS = ["Medisinsk biokjemi", "Mikrobiologi", "Patologi", "Blodbank", "Immunologi"]
+AREAS = ["Prøvetaking", "Analyse", "Kvalitetskontroll", "Datasystemer", "HMS"]
+WORDS = [
+    "prøve", "analyse", "rør", "etikett", "pasient", "rekvisisjon", "instrument", "kontroll",
+    "avvik", "resultat", "sentrifuge", "kjøleskap", "temperatur", "reagens", "kalibrering",
+    "vakt", "lege", "bioingeniør", "melding", "journal", "registrering", "transport",
+    "hastegrad",
+]
+
+
+def _sentence(rng: random.Random, words: int = 12) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def procedure_data(index: int, rng: random.Random) -> dict[str, Any]:
+    doc_id = f"D{10000 + index}"
+    steps = []
+    for number in range(rng.randint(7, 9)):
+        step: dict[str, Any] = {
+            "id": f"steg-{number + 1}",
+            "text": " ".join(_sentence(rng) for _ in range(2)),
+            "card": _sentence(rng, 6),
+        }
+        if number % 4 == 1:
+            step["notes"] = [{"level": "important", "text": _sentence(rng)}]
+        if number % 5 == 2:
+            step["steps"] = [{"id": f"steg-{number + 1}-{s}", "text": _sentence(rng)}
+                             for s in range(1, 3)]
+        steps.append(step)
+    data: dict[str, Any] = {
+        "id": doc_id,
+        "title": f"Rutine {index}: " + _sentence(rng, 5).rstrip("."),
+        "status": "approved",
+        "urgent": index % 50 == 0,
+        "location": {
+            "code": f"II.{index % 97}",
+            "path": [CLINICS[index % 5], DEPARTMENTS[index // 5 % 4],
+                     SECTIONS[index // 20 % 5], AREAS[index // 100 % 5]],
+        },
+        "distribution": "EK",
+        "applications": [rng.choice(["miclis", "dips", "unilab", "prosang", "lvms"])],
+        "people": {"prepared_by": "Fagbioingeniør Test Testesen",
+                   "responsible": "Seksjonsleder", "verified_by": ""},
+        "sections": [
+            {"kind": "purpose", "body": [" ".join(_sentence(rng) for _ in range(2))]},
+            {"kind": "scope", "body": [_sentence(rng)]},
+            {"kind": "background", "body": [" ".join(_sentence(rng) for _ in range(4))]},
+            {"kind": "procedure", "body": [{"steps": steps}]},
+            {"kind": "responsibility", "body": [{"contacts": [
+                {"role": "Vakthavende bioingeniør", "phone": "380 00 000", "hours": "Hele døgnet"},
+                {"role": "Seksjonsleder", "phone": "380 00 001", "hours": "Dagtid"},
+            ]}]},
+        ],
+        "mandated_phrases": [steps[0]["text"].split(".")[0]],
+        "card": {"when": _sentence(rng), "contact": "Vakthavende bioingeniør"},
+        "revisions": [{
+            "revision": "1.00", "changed": "2026-01-05", "changes": "Ny prosedyre.",
+            "approved": "2026-01-05", "approved_by": "Kvalitetsleder Kari Nordmann",
+            "valid_until": "2028-01-05",
+        }],
+    }
+    data["revisions"][0]["fingerprint"] = fingerprint(Procedure.model_validate(data))
+    return data
+
+
+def make_project(root: Path, n: int, *, seed: int = 1) -> Path:
+    """A project with the real settings and templates and ``n`` synthetic procedures."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    docs = root / "procedure" / "documents"
+    docs.mkdir(parents=True)
+    for name in ("handbook.yml", "applications.yml"):
+        shutil.copy(REPO / "procedure" / name, root / "procedure" / name)
+    shutil.copytree(REPO / "procedure" / "schema", root / "procedure" / "schema")
+    rng = random.Random(seed)
+    for index in range(n):
+        data = procedure_data(index, rng)
+        (docs / f"{data['id']}-rutine.yml").write_text(
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+            encoding="utf-8",
+        )
+    return root

@@ -1,0 +1,247 @@
+"""The handbook site, built for real with MkDocs + Material, read with an HTML parser."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_EPOCH, copy_project, edit
+from sopkit.build import build_site
+from sopkit.errors import InvalidInput, SopkitError
+from sopkit.library import read_library
+from sopkit.project import Project
+from sopkit.textfmt import normalize, plain
+from sopkit.verify import html_text
+
+pytestmark = pytest.mark.slow
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: text by element, checkboxes, links."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.checkbox_labels: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.links: list[str] = []
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self._label: list[str] | None = None
+        self._label_has_box = False
+        self._dt: list[str] | None = None
+        self._dd: list[str] | None = None
+        self._last_dt = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "label":
+            self._label, self._label_has_box = [], False
+        if tag == "input" and a.get("type") == "checkbox" and self._label is not None:
+            self._label_has_box = True
+        if tag == "dt":
+            self._dt = []
+        if tag == "dd":
+            self._dd = []
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"] or "")
+        if tag == "link" and a.get("rel") == "stylesheet":
+            self.styles.append(a.get("href") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "label" and self._label is not None:
+            if self._label_has_box:
+                self.checkbox_labels.append(normalize("".join(self._label)))
+            self._label = None
+        if tag == "dt" and self._dt is not None:
+            self._last_dt, self._dt = normalize("".join(self._dt)), None
+        if tag == "dd" and self._dd is not None:
+            self.meta[self._last_dt] = normalize("".join(self._dd))
+            self._dd = None
+
+    def handle_data(self, data):
+        for sink in (self._label, self._dt, self._dd):
+            if sink is not None:
+                sink.append(data)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    from conftest import REPO
+    return read_library(REPO / "procedure").get("D29653")
+
+
+@pytest.fixture(scope="module")
+def d29653(built_site) -> str:
+    return (built_site / "dokumenter" / "D29653.html").read_text(encoding="utf-8")
+
+
+def test_procedure_page_has_every_step_as_a_labelled_checkbox(d29653, seed):
+    page = Page(d29653)
+    steps = [plain(step.text) for step in seed.steps()]
+    assert len(steps) == 7
+    assert page.checkbox_labels[: len(steps)] == steps
+
+
+def test_procedure_page_has_every_mandated_phrase(d29653, seed):
+    text = html_text(d29653)
+    for phrase in seed.mandated_phrases:
+        assert normalize(phrase) in text, phrase
+
+
+def test_procedure_page_metadata_panel(d29653):
+    meta = Page(d29653).meta
+    expected = {
+        "DokumentID": "D29653", "Revisjon": "6.00", "Godkjent dato": "07.12.2022",
+        "Gyldig til": "07.12.2024", "Dato endret": "07.12.2022",
+        "Utarbeidet av": "IKT systemansvarlig Annette Narvestad",
+        "Fagansvarlig": "IKT systemansvarlig Miclis, Unilab, Prosang, LVMS",
+        "Godkjent av": "Spesialrådgiver Jon Sverre Berg",
+        "Verifisert av": "Ikke utfylt",
+        "Distribusjonsliste": "EK, Eventuelt hvor godkjent papirversjon finnes.",
+        "Endringer fra forrige versjon": "Byttet ut ordet SymPathy med LVMS",
+    }
+    for label, value in expected.items():
+        assert meta.get(label) == value, label
+
+
+def test_overdue_review_banner(d29653):
+    text = html_text(d29653)
+    assert "Revisjonsdato passert" in text
+    assert "skulle vært revidert innen 07.12.2024" in text
+
+
+def test_sections_in_order(d29653):
+    text = html_text(d29653)
+    positions = [text.index(h) for h in ("Hensikt", "Omfang", "Bakgrunn", "Utførelse")]
+    assert positions == sorted(positions)
+
+
+def test_front_page_urgent_first_and_tree(built_site):
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    text = html_text(html)
+    assert text.index("Haster") < text.index("Håndboken etter dokumentplassering")
+    tree = ["Medisinsk serviceklinikk", "Fellesdokumenter MSK", "Laboratoriene fellesdokumenter",
+            "Laboratoriedatasystemer", "IKT støtte - generell", "D29653 Melding av hastesaker"]
+    section = text[text.index("Håndboken etter dokumentplassering"):]
+    positions = [section.index(name) for name in tree]
+    assert positions == sorted(positions)
+    assert "dokumenter/D29653.html" in Page(html).links
+
+
+def test_application_register_links_to_procedures(built_site, project):
+    html = (built_site / "applikasjoner.html").read_text(encoding="utf-8")
+    text = html_text(html)
+    for app in read_library(project / "procedure").applications.values():
+        assert app.name in text
+    start = html.index('<table class="sop-apps"')
+    table = html[start: html.index("</table>", start)]
+    assert table.count('href="dokumenter/D29653.html"') == 5
+
+
+def test_no_external_resources(built_site):
+    for page_path in built_site.rglob("*.html"):
+        page = Page(page_path.read_text(encoding="utf-8"))
+        for url in page.scripts + page.styles:
+            assert not re.match(r"^(https?:)?//", url), (page_path, url)
+    for asset in list(built_site.rglob("*.css")) + list(built_site.rglob("*.js")):
+        text = asset.read_text(encoding="utf-8", errors="replace")
+        assert "unpkg.com" not in text and "fonts.googleapis" not in text, asset
+
+
+def test_search_index_finds_the_words_staff_type(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["no"]
+    text = " ".join(doc["text"] + " " + doc["title"] for doc in index["docs"]
+                    if doc["location"].startswith("dokumenter/D29653.html")).lower()
+    for words in ("hastesak", "unilab", "operativ koordinator", "kritikalitet", "sykehuspartner"):
+        assert words in text, words
+
+
+def test_raw_html_in_procedure_text_is_shown_not_run(tmp_path):
+    root = copy_project(tmp_path / "p")
+    doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+    edit(doc, "      - Alle som skal melde hastesaker til Sykehuspartner.",
+         "      - 'Alle som skal melde hastesaker til Sykehuspartner. <script>alert(1)</script>'")
+    edit(doc, "status: approved", "status: draft")
+    edit(doc, "    fingerprint: ", "    fingerprint_old: ")
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("    approved: 2022-12-07\n", "").replace(
+        "    approved_by: Spesialrådgiver Jon Sverre Berg\n", "").replace(
+        "    valid_until: 2024-12-07\n", "").replace(
+        re.search(r"    fingerprint_old: .*\n", text).group(0), ""), encoding="utf-8")
+    build_site(Project(root))
+    html = (root / "site" / "dokumenter" / "D29653.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Utkast" in html_text(html) and "Revisjon 6.00 er et utkast" in html_text(html)
+
+
+def test_obsolete_document_only_in_archive(tmp_path):
+    root = copy_project(tmp_path / "p")
+    doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+    old = doc.with_name("D10000-gammel-rutine.yml")
+    old.write_text(doc.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
+                   .replace("title: Melding av hastesaker", "title: Gammel rutine for hastesaker")
+                   .replace("status: approved", "status: obsolete"), encoding="utf-8")
+    build_site(Project(root))
+    site = root / "site"
+    page = html_text((site / "dokumenter" / "D10000.html").read_text(encoding="utf-8"))
+    assert "Utgått" in page and "gjelder ikke lenger" in page
+    archive = (site / "arkiv.html").read_text(encoding="utf-8")
+    assert "dokumenter/D10000.html" in Page(archive).links
+    front = (site / "index.html").read_text(encoding="utf-8")
+    assert "D10000" not in html_text(front)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not [d for d in index["docs"] if "D10000" in d["location"]]
+    assert [d for d in index["docs"] if "D29653" in d["location"]]
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_same_input_same_bytes(built_site, built_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    root = copy_project(tmp_path / "again")
+    build_site(Project(root))
+    assert tree_digest(root / "site") == tree_digest(built_site)
+
+
+def test_failed_build_leaves_previous_site(tmp_path):
+    root = copy_project(tmp_path / "p")
+    build_site(Project(root))
+    before = tree_digest(root / "site")
+    doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+    edit(doc, "title: Melding", "title: [Melding")
+    with pytest.raises(InvalidInput):
+        build_site(Project(root))
+    assert tree_digest(root / "site") == before
+    assert not list(root.glob(".site*"))
+
+
+def test_lost_mandated_text_fails_the_build(tmp_path):
+    root = copy_project(tmp_path / "p")
+    build_site(Project(root))
+    before = tree_digest(root / "site")
+    template = root / "templates" / "site" / "_blocks.html.j2"
+    edit(template, "{{- step.text|md }}", "{{- step.text|md|truncate(20) }}")
+    with pytest.raises(SopkitError, match="lost mandated text"):
+        build_site(Project(root))
+    assert tree_digest(root / "site") == before
+
+
+def test_strict_build_fails_on_overdue_review(tmp_path):
+    root = copy_project(tmp_path / "p")
+    with pytest.raises(InvalidInput, match="review overdue"):
+        build_site(Project(root), strict=True)
+    assert not (root / "site").exists()
