@@ -57,8 +57,11 @@ def ticket_block_html(proc: Procedure, library: Library, project: Project) -> st
 
 
 def ticket_blocks(library: Library, project: Project) -> dict[str, str]:
-    """Procedure ID -> its ticket block (for ``site.page_files``)."""
-    return {proc.id: ticket_block_html(proc, library, project) for proc in with_ticket(library)}
+    """Procedure ID -> its ticket block (for ``site.page_files``), for every procedure with
+    a ticket: an obsolete one shows its template too (marked, without the composer), since
+    its page must still show all it mandated."""
+    return {proc.id: ticket_block_html(proc, library, project)
+            for proc in library.procedures if proc.ticket is not None}
 
 
 def composer_page(proc: Procedure, library: Library, project: Project) -> str:
