@@ -261,6 +261,36 @@ def test_composer_with_the_keyboard_alone(site_project, page):
     assert page.evaluate("document.activeElement.textContent") == "Kopier emnet"
 
 
+def test_composer_speaks_to_screen_readers(site_project, page):
+    """Accessible names, descriptions and states as assistive technology gets them."""
+    from playwright.sync_api import expect
+
+    page.goto(url(site_project, "saksmelding/D29653.html"))
+    mobile = page.get_by_role("textbox", name="Mobiltelefonnummer")
+    expect(mobile).to_have_accessible_description("8 siffer, eventuelt med +47 foran.")
+    expect(page.get_by_role("combobox", name="Applikasjon")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Feilbeskrivelse")).to_have_attribute("required", "")
+    expect(page.get_by_role("textbox", name="PCer (valgfritt)")).not_to_have_attribute(
+        "required", "")
+    group = page.get_by_role("group", name="Hvilke kompetanse trenges for å løse saken?")
+    expect(group.get_by_role("radio")).to_have_count(3)
+    expect(group.get_by_role("radio", name="servergruppe")).to_be_visible()
+
+    mobile.fill("22 33 44 55")
+    page.get_by_role("button", name="Lag saken").click()
+    alert = page.locator("#sopkit-summary [role='alert']")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Saken er ikke klar ennå")
+    expect(mobile).to_have_accessible_description(
+        f"Feil: {MOBILE_MESSAGE} 8 siffer, eventuelt med +47 foran.")
+    expect(mobile).to_have_attribute("aria-invalid", "true")
+    radio = group.get_by_role("radio", name="servergruppe")
+    expect(radio).to_have_accessible_description("Feil: Velg ett av alternativene.")
+    radio.check()
+    expect(radio).not_to_have_attribute("aria-invalid", "true")
+    expect(radio).to_have_accessible_description("")
+
+
 def test_composer_is_accessible_empty_with_errors_and_done(site_project, page):
     page.goto(url(site_project, "saksmelding/D29653.html"))
     assert axe_violations(page) == []

@@ -161,11 +161,14 @@ def _progress_printer() -> Callable[[str], None]:
 def ticket(ctx: click.Context, doc_id: str, part: Part, list_fields: bool) -> None:
     """Print the case to register for DOC_ID (e.g. in Min Sykehuspartner).
 
-    The field options come from the procedure's ticket definition (see
-    --fields), e.g. for D29653: --application unilab --error TEXT
-    --department TEXT --users TEXT --competence servergruppe --contact-name
-    TEXT --contact-mobile "912 34 567" [--pcs TEXT] [--servers TEXT]
-    [--case-number N].
+    The field options come from the procedure's ticket definition (list them
+    with --fields). For D29653:
+
+    \b
+      sopkit ticket D29653 --application unilab --error TEXT
+        --department TEXT --users TEXT --competence servergruppe
+        --contact-name TEXT --contact-mobile "912 34 567"
+        [--pcs TEXT] [--servers TEXT] [--case-number N]
 
     Without field options, or with only the application, it prints the
     template: what is not given shows as a «placeholder». With any other
