@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit
+from conftest import FIXED_EPOCH, REPO, copy_project, edit
+from sopkit.build import build_site
+from sopkit.errors import SopkitError
 from sopkit.library import Library, read_library
 from sopkit.project import Project
 from sopkit.ticket import composer_data
@@ -99,3 +101,21 @@ def test_obsolete_procedure_keeps_its_block_but_no_composer(project: Path, seed_
     block = ticket_blocks(library, proj)["D29653"]
     assert "saksmelding" not in block and "Dokumentet er utgått" in block
     assert "OK skal hjelpe" in block
+
+
+@pytest.mark.parametrize(("template", "old", "new", "lost"), [
+    ("composer.md.j2", '<script type="application/json" id="sopkit-composer-data">',
+     '<script type="application/json" id="other">', "lost or changed the ticket's data"),
+    ("ticket_block.md.j2", "<code>{{ ticket.description }}</code>", "<code></code>",
+     "the ticket's description is not a code block of its own"),
+])
+def test_build_fails_when_a_template_drops_the_ticket(tmp_path, monkeypatch, template, old, new,
+                                                      lost):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    root = copy_project(tmp_path / "p")
+    edit(root / "templates" / "site" / template, old, new)
+    with pytest.raises(SopkitError, match="lost the ticket") as caught:
+        build_site(Project(root))
+    assert lost in caught.value.message
+    assert not (root / "site").exists()

@@ -84,6 +84,7 @@ def build_site(
         site.mkdocs_build(project.mkdocs_yml, docs, staging, site.navigation(library))
         phase("verifying outputs")
         verify_site(library, staging)
+        ticket_site.verify_built(library, project, staging)
         phase("publishing")
         _swap(staging, target)
     finally:
