@@ -296,6 +296,8 @@ def test_composer_is_accessible_empty_with_errors_and_done(site_project, page):
     assert axe_violations(page) == []
     page.click("button[type=submit]")
     assert page.locator(".sopkit-message:visible").count() == 7
+    assert ("Hvilke kompetanse trenges for å løse saken? Velg ett av alternativene."
+            in page.locator("#sopkit-summary-list li").all_inner_texts())
     assert axe_violations(page) == []
     fill_form(page, {**CASES[0], "contact_mobile": "12"})
     page.click("button[type=submit]")

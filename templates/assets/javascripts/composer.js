@@ -184,7 +184,8 @@
         var item = document.createElement("li");
         var link = document.createElement("a");
         link.href = "#" + target.id;
-        link.textContent = problem.field.label + ": " + message(problem);
+        var label = problem.field.label;
+        link.textContent = label + (/[?:.!]$/.test(label) ? " " : ": ") + message(problem);
         link.addEventListener("click", function (event) {
           event.preventDefault();
           target.focus();
