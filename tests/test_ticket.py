@@ -457,3 +457,25 @@ def test_check_reports_through_the_cli(run, seed_file):
     result = run("check")
     assert result.exit_code == 1
     assert "ticket.description[2]: unknown field '{avdeling}'" in result.stderr
+
+
+def test_cli_whole_ticket_exactly(run, proc, library, repo):
+    result = run("ticket", "D29653", *options({**VALUES, "case_number": "CS1"}))
+    assert result.exit_code == 0, result.output
+    ticket = fill(proc, library, repo, {**VALUES, "case_number": "CS1"})
+    assert result.stdout == (
+        f"Emne:\n{ticket.subject}\n\nSaksbeskrivelse:\n{ticket.description}\n\n"
+        "Ring Brukerstøtte etter at saken er meldt via Min Sykehuspartner, og si:\n"
+        "- Saken er meldt via Min Sykehuspartner. Saksnummer: CS1.\n"
+        "- Saken skal distribueres via OK.\n"
+        "- Saken gjelder et fagsystem med kritikalitet 1: Unilab.\n"
+    )
+
+
+def test_cli_warns_about_a_draft(run, seed_file):
+    run_result = run("draft", "D29653")
+    assert run_result.exit_code == 0, run_result.output
+    result = run("ticket", "D29653", "--part", "description")
+    assert result.exit_code == 0, result.output
+    assert "warning: D29653 revision 7.00 is a draft, not approved" in result.stderr
+    assert result.stdout.endswith("revisjon 7.00 (utkast, ikke godkjent).\n")
