@@ -479,3 +479,12 @@ def test_cli_warns_about_a_draft(run, seed_file):
     assert result.exit_code == 0, result.output
     assert "warning: D29653 revision 7.00 is a draft, not approved" in result.stderr
     assert result.stdout.endswith("revisjon 7.00 (utkast, ikke godkjent).\n")
+
+
+def test_layout_template_may_not_invent_fields(project):
+    layout = project / "templates" / "ticket" / "description.txt.j2"
+    edit(layout, "Meldt etter prosedyre", "{hvem} meldte etter prosedyre")
+    proj = Project(project)
+    library = read_library(proj.procedures)
+    with pytest.raises(SopkitError, match=r"uses unknown fields: \{hvem\}"):
+        fill(library.get("D29653"), library, proj)

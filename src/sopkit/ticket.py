@@ -108,15 +108,23 @@ def patterns(proc: Procedure, project: Project) -> Patterns:
     layout = render(project.templates, DESCRIPTION_TEMPLATE, proc=proc, rev=proc.current,
                     ticket=ticket, literal=literal)
     try:
-        return Patterns(
+        description = tuple(parse_pattern(line) for line in layout.rstrip("\n").split("\n"))
+        result = Patterns(
             subject=parse_pattern(ticket.subject),
-            description=tuple(parse_pattern(line) for line in layout.rstrip("\n").split("\n")),
+            description=description,
             phone=tuple(parse_pattern(line) for line in (ticket.phone.say if ticket.phone
                                                           else [])),
         )
     except PatternError as exc:
         raise SopkitError(f"{proc.id}: {DESCRIPTION_TEMPLATE} makes a broken ticket "
                           f"pattern: {exc}") from None
+    keys = {f.key for f in ticket.fields}
+    unknown = sorted({name for line in description for name in fields_in(line)} - keys)
+    if unknown:
+        raise SopkitError(f"{proc.id}: {DESCRIPTION_TEMPLATE} uses unknown fields: "
+                          + ", ".join(f"{{{name}}}" for name in unknown)
+                          + "\n    hint: put other text in with literal(...)")
+    return result
 
 
 # ---------------------------------------------------------------- values
