@@ -130,8 +130,8 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
     progress = _progress_printer()
     report = build_site(project, strict=strict, target=output, progress=progress)
     where = output or project.site
-    click.echo(f"Built {where}: {report.procedures} procedures, {report.pages} pages "
-               f"in {report.total:.1f} s.")
+    click.echo(f"Built {where}: {_count(report.procedures, 'procedure')}, "
+               f"{_count(report.pages, 'page')} in {report.total:.1f} s.")
 
 
 @cli.command()
@@ -143,6 +143,10 @@ def serve(project: Project, host: str, port: int) -> None:
     from .serve import serve as serve_site
 
     serve_site(project, host, port)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _progress_printer() -> Callable[[str], None]:
