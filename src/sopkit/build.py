@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import site
+from . import quality_site, site
 from .library import Library, read_library
 from .project import Project
 from .verify import verify_site
@@ -81,7 +81,8 @@ def build_site(
     staging = target.with_name(f".{target.name}.building")
     _remove(staging)
     try:
-        site.mkdocs_build(project.mkdocs_yml, docs, staging, site.navigation(library))
+        nav = site.navigation(library, extra=quality_site.nav_items(library))
+        site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
         phase("verifying outputs")
         verify_site(library, staging)
         phase("publishing")
@@ -95,6 +96,7 @@ def build_site(
 def _generated_files(library: Library, project: Project) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     files.update(site.page_files(library, project))
+    files.update(quality_site.site_files(library, project))
     return files
 
 

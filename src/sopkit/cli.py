@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -233,8 +234,8 @@ def diff_command(project: Project, doc_id: str, old: str | None, new: str | None
     apps = {key: app.name for key, app in library.applications.items()}
     result = compare(a.proc, b.proc, a.name, b.name, apps)
     if color is None:
-        color = click.get_text_stream("stdout").isatty()
-    click.echo(format_text(result, color=color), nl=False)
+        color = sys.stdout.isatty()
+    click.echo(format_text(result, color=color), nl=False, color=color)
 
 
 @cli.command("history")

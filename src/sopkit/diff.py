@@ -409,8 +409,8 @@ def format_text(diff: ProcedureDiff, color: bool = False) -> str:
         lines += ["", head("Steps (by id)")]
         for step in diff.steps:
             sign = _SIGNS[step.kinds[0]]
-            where = step.number if step.old_number in (None, step.new_number) or \
-                step.new_number is None else f"{step.old_number} -> {step.new_number}"
+            where = (f"{step.old_number} -> {step.new_number}" if "moved" in step.kinds
+                     else step.number)
             text = (step.text.old if step.kinds == ("removed",) else step.text.new
                     if "reworded" not in step.kinds else inline(step.text, color))
             lines.append(f"  {sign} {', '.join(step.kinds)}: step {where} [{step.id}]: {text}")
