@@ -325,6 +325,40 @@ def review_due(project: Project, within: int | None) -> None:
         raise SystemExit(1)
 
 
+@cli.command("pdf")
+@click.argument("doc_id")
+@click.option("--revision", metavar="REV",
+              help="Approved revision to archive (default: the last approved one).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF file to write (default: <ID>-<REV>.pdf in the current folder).")
+@pass_project
+def pdf_command(project: Project, doc_id: str, revision: str | None,
+                output: Path | None) -> None:
+    """Write the archival PDF (A4, PDF/A-2u) of an approved revision of DOC_ID.
+
+    Laid out like the controlled document: title, page x of y, the metadata
+    block, every section and the signature table. Earlier revisions' texts come
+    from git history.
+    """
+    from .archival import FILE_NAME, PDF_VARIANT, archival_pdf
+
+    library = read_library(project.procedures, skip_fingerprint_of=doc_id)
+    history = History(library)
+    proc = library.get(doc_id)
+    if revision is None:
+        if proc.last_approved is None:
+            raise SopkitError(f"{doc_id} has no approved revision yet; an archival PDF "
+                              f"records an approved text (run 'sopkit approve {doc_id}')")
+        revision = proc.last_approved.revision
+    version = history.version(doc_id, revision)
+    data = archival_pdf(version, library, project)
+    target = output or Path(FILE_NAME.format(id=doc_id, revision=revision))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    click.echo(f"wrote {target} ({doc_id} revision {revision}, {PDF_VARIANT.upper()}, "
+               f"{len(data) // 1024} KiB)")
+
+
 def main() -> None:
     cli(prog_name="sopkit")
 
