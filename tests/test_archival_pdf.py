@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import SEED_DOC, edit
+from conftest import edit
 from gitrepo import ADDED_TEXT, REMOVED_TEXT, commit_all, init, make_revision_7
 from sopkit.archival import render_pdf
 from sopkit.errors import SopkitError
@@ -153,7 +153,3 @@ def test_fetcher_refuses_files():
     html = '<html><body><img src="file:///etc/passwd"><p>x</p></body></html>'
     with pytest.raises(SopkitError, match="refused to fetch 'file:///etc/passwd'"):
         render_pdf(html, "", base_url="file:///tmp/")
-
-
-def test_seed_doc_is_the_seed():
-    assert SEED_DOC.removesuffix(".yml") == SEED.name.removesuffix(".txt")
