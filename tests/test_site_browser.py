@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -108,4 +109,20 @@ def test_axe_with_search_open(browser, http_base):
     search(page, "hastesak")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
+    page.close()
+
+
+def test_print_stylesheet(browser, http_base):
+    page, _ = open_page(browser, http_base + "dokumenter/D29653.html", http_base)
+    page.emulate_media(media="print")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert not page.locator(".md-header").is_visible()
+    assert page.locator(".sop-meta").is_visible()
+    footer = page.locator(".sop-print-footer")
+    assert footer.is_visible()
+    text = footer.inner_text()
+    assert "Utskrift er ukontrollert kopi" in text
+    assert re.search(r"Utskriftsdato: \d\d\.\d\d\.\d{4}", text)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
     page.close()

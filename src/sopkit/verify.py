@@ -6,7 +6,8 @@ step or a mandated phrase fails the build instead of reaching staff.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import re
+from html import unescape
 from pathlib import Path
 
 from .errors import SopkitError
@@ -15,28 +16,13 @@ from .model import Procedure
 from .render import PROCEDURE_PAGE
 from .textfmt import normalize, plain
 
-
-class _Text(HTMLParser):
-    """The visible text of an HTML document (scripts and styles left out)."""
-
-    _SKIP = frozenset({"script", "style", "template"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skipping += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skipping:
-            self._skipping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
+_SKIP = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|ol|ul|dl|dt|dd|h[1-6]|br|hr|table|tr|td|th|pre|section|article|nav|"
+    r"header|footer|aside|details|summary|label|button|input|textarea|select|option)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def article(html: str) -> str:
@@ -47,9 +33,8 @@ def article(html: str) -> str:
 
 
 def html_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return normalize(" ".join(parser.parts))
+    """The visible text of HTML: scripts and styles dropped, blocks apart, inline tags joined."""
+    return normalize(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _SKIP.sub(" ", html)))))
 
 
 def required_texts(proc: Procedure) -> list[str]:
