@@ -262,3 +262,29 @@ def test_word_level_operations():
                  "Ring Brukerstøtte straks etter at saken er registrert")
     assert diff.ops == (("=", "Ring Brukerstøtte"), ("+", "straks"),
                         ("=", "etter at saken er"), ("-", "meldt"), ("+", "registrert"))
+
+
+# ---------------------------------------------------------------- the site's needs
+
+
+def test_site_build_without_history_fails_clearly(repo, tmp_path):
+    from sopkit.project import Project
+    from sopkit.quality_site import site_files
+
+    export = tmp_path / "export"
+    shutil.copytree(repo, export, ignore=shutil.ignore_patterns(".git"))
+    with pytest.raises(SopkitError, match="not in a git checkout"):
+        site_files(read_library(export / "procedure"), Project(export))
+
+
+def test_obsolete_document_is_published_as_it_is(project, seed_file):
+    """The last text of an obsolete document is its own page; no history is needed."""
+    from sopkit.project import Project
+    from sopkit.quality_site import site_files
+
+    old = seed_file.with_name("D10000-gammel-rutine.yml")
+    old.write_text(seed_file.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
+                   .replace("status: approved", "status: obsolete"), encoding="utf-8")
+    files = site_files(read_library(project / "procedure"), Project(project))
+    assert "Ikke tilgjengelig" in files["endringer/D10000.md"]
+    assert not [name for name in files if name.startswith("arkiv/D10000")]

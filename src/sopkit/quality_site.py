@@ -68,7 +68,7 @@ def site_files(library: Library, project: Project,
     for proc in library.procedures:
         entries = history.entries(proc.id)
         for entry in entries:
-            if entry.version is None and entry.approved and entry.revision.fingerprint:
+            if entry.version is None and _published(proc, entry):
                 history.version(proc.id, entry.revision.revision)  # raises with the reason
         archived = [e for e in entries if _archived(proc, e)]
         for entry in archived:
@@ -113,6 +113,18 @@ def site_files(library: Library, project: Project,
         css_href=href(REGISTER_PAGE, STYLESHEET),
     )
     return files
+
+
+def _published(proc: Procedure, entry: Entry) -> bool:
+    """Whether the site publishes this revision's text (so it must be found).
+
+    Every approved text with a fingerprint is, except the last one of an obsolete
+    document: dokumenter/<ID> shows that document's file as it is.
+    """
+    last = proc.last_approved
+    return bool(entry.approved and entry.revision.fingerprint) and not (
+        proc.status == "obsolete" and last is not None
+        and entry.revision.revision == last.revision)
 
 
 def _archived(proc: Procedure, entry: Entry) -> bool:
