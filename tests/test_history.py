@@ -207,6 +207,12 @@ def test_diff_with_only_one_revision(run):
     assert "has only revision 6.00" in result.output
 
 
+def test_diff_nothing_before_the_first_revision(repo, run):
+    result = run("diff", "D29653", "--to", "6.00")
+    assert result.exit_code == 0
+    assert result.output == "D29653 has no approved revision before 6.00 to compare with.\n"
+
+
 def test_diff_unknown_revision(repo, run):
     result = run("diff", "D29653", "--from", "5.00")
     assert result.exit_code == 1

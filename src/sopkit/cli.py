@@ -227,8 +227,13 @@ def diff_command(project: Project, doc_id: str, old: str | None, new: str | None
     history = History(library)
     pair = _pick_versions(history, doc_id, old, new)
     if pair is None:
-        only = library.get(doc_id).current.revision
-        click.echo(f"{doc_id} has only revision {only}; there is nothing earlier to compare.")
+        proc = library.get(doc_id)
+        if new is None and len(proc.revisions) == 1:
+            click.echo(f"{doc_id} has only revision {proc.current.revision}; "
+                       "there is nothing earlier to compare.")
+        else:
+            click.echo(f"{doc_id} has no approved revision before "
+                       f"{new or proc.current.revision} to compare with.")
         return
     a, b = pair
     apps = {key: app.name for key, app in library.applications.items()}
