@@ -46,14 +46,17 @@ def test_serve_rebuilds_on_change(tmp_path):
         url = f"http://127.0.0.1:{port}/dokumenter/D29653.html"
         assert "Alle som skal melde hastesaker" in fetch(url)
         doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+        # A valid draft: a new revision without approval (what `sopkit draft` writes).
         edit(doc, "status: approved", "status: draft")
+        doc.write_text(doc.read_text(encoding="utf-8")
+                       + '  - revision: "7.00"\n    changed: 2026-11-25\n', encoding="utf-8")
         deadline = time.monotonic() + 60
-        while "Revisjon 6.00 er et utkast" not in fetch(url):
+        while "Revisjon 7.00 er et utkast" not in fetch(url):
             assert time.monotonic() < deadline, "no rebuild within 60 s"
             time.sleep(0.5)
         edit(doc, "title: Melding", "title: [Melding")  # broken: keeps the last good preview
         time.sleep(3)
-        assert "Revisjon 6.00 er et utkast" in fetch(url)
+        assert "Revisjon 7.00 er et utkast" in fetch(url)
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]

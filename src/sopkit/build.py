@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import quality_site, site
+from . import quality_site, site, ticket_site
 from .library import Library, read_library
 from .project import Project
 from .verify import verify_site
@@ -85,6 +85,7 @@ def build_site(
         site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
         phase("verifying outputs")
         verify_site(library, staging)
+        ticket_site.verify_built(library, project, staging)
         phase("publishing")
         _swap(staging, target)
     finally:
@@ -95,7 +96,12 @@ def build_site(
 
 def _generated_files(library: Library, project: Project) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
-    files.update(site.page_files(library, project))
+    files.update(site.page_files(
+        library, project,
+        ticket_blocks=ticket_site.ticket_blocks(library, project),
+        composer_pages=ticket_site.composer_pages(library),
+    ))
+    files.update(ticket_site.site_files(library, project))
     files.update(quality_site.site_files(library, project))
     return files
 

@@ -12,12 +12,15 @@ import click
 from . import __version__
 from .errors import SopkitError
 from .history import History, Version
-from .library import read_library, today
+from .library import Library, read_library, today
+from .model import Procedure
 from .project import Project
 from .render import norwegian_date
 from .revisions import approve as record_approval
 from .revisions import fingerprint, start_draft
 from .schema import stale_schemas, write_schemas
+from .ticket import BUILTINS, Part, as_text, fill, option_name, resolve
+from .ticket import spec as ticket_spec
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,6 +152,94 @@ def _progress_printer() -> Callable[[str], None]:
     if not click.get_text_stream("stderr").isatty():
         return lambda _: None
     return lambda message: click.echo(f"  {message}", err=True)
+
+
+@cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("doc_id")
+@click.option("--part", type=click.Choice(["all", "subject", "description", "phone"]),
+              default="all", show_default=True, help="Print only this part of the ticket.")
+@click.option("--fields", "list_fields", is_flag=True,
+              help="List DOC_ID's field options and exit.")
+@click.pass_context
+def ticket(ctx: click.Context, doc_id: str, part: Part, list_fields: bool) -> None:
+    """Print the case to register for DOC_ID (e.g. in Min Sykehuspartner).
+
+    The field options come from the procedure's ticket definition (list them
+    with --fields). For D29653:
+
+    \b
+      sopkit ticket D29653 --application unilab --error TEXT
+        --department TEXT --users TEXT --competence servergruppe
+        --contact-name TEXT --contact-mobile "912 34 567"
+        [--pcs TEXT] [--servers TEXT] [--case-number N]
+
+    Without field options, or with only the application, it prints the
+    template: what is not given shows as a «placeholder». With any other
+    field option every required field must be given. The site's composer
+    fills the same template, so both give the same text.
+    """
+    project = ctx.find_object(Project)
+    assert project is not None
+    library = read_library(project.procedures)
+    proc = library.get(doc_id)
+    if proc.status == "obsolete":
+        raise SopkitError(f"{doc_id} is obsolete (Utgått); report by the current procedure")
+    spec = ticket_spec(proc)
+    if list_fields:
+        click.echo(_field_table(proc, library))
+        return
+    values = resolve(proc, library, _field_options(ctx, proc, ctx.args))
+    partial = all(f.kind == "application" for f in spec.fields if f.key in values)
+    filled = fill(proc, library, project, values, partial=partial)
+    if proc.status == "draft":
+        click.echo(f"warning: {doc_id} revision {proc.current.revision} is a draft, "
+                   "not approved", err=True)
+    click.echo(as_text(filled, project, part), nl=False)
+
+
+def _field_options(ctx: click.Context, proc: Procedure, args: list[str]) -> dict[str, str]:
+    """``["--error", "x", "--pcs=y"]`` -> ``{"error": "x", "pcs": "y"}``, by the ticket's fields."""
+    keys = [f.key for f in ticket_spec(proc).fields] + list(BUILTINS)
+    options = {option_name(key): key for key in keys}
+    known = ", ".join(options)
+    values: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, has_value, value = arg.partition("=")
+        if name not in options:
+            what = "no such option" if arg.startswith("-") else "unexpected argument"
+            raise click.UsageError(f"{what}: {name} (the options of {proc.id}'s ticket are: "
+                                   f"{known})", ctx)
+        if not has_value:
+            if not rest:
+                raise click.UsageError(f"option {name} needs a value", ctx)
+            value = rest.pop(0)
+        if options[name] in values:
+            raise click.UsageError(f"option {name} is given twice", ctx)
+        values[options[name]] = value
+    return values
+
+
+def _field_table(proc: Procedure, library: Library) -> str:
+    spec = ticket_spec(proc)
+    rows = []
+    for field in spec.fields:
+        notes = ["required" if field.required else "optional"]
+        if field.multiline:
+            notes.append("several lines")
+        if field.kind == "mobile":
+            notes.append("Norwegian mobile number")
+        line = f"  {option_name(field.key):18} {field.label} ({', '.join(notes)})"
+        if field.kind == "application":
+            line += "\n" + " " * 21 + "one of: " + ", ".join(
+                f"{key} ({library.applications[key].name})" for key in proc.applications)
+        elif field.choices:
+            line += "\n" + " " * 21 + "one of: " + "; ".join(field.choices)
+        rows.append(line)
+    for name, text in BUILTINS.items():
+        rows.append(f"  {option_name(name):18} {text} (optional, for the phone script)")
+    return f"Field options of {proc.id}'s ticket ({spec.system}):\n" + "\n".join(rows)
 
 
 @cli.command()

@@ -243,13 +243,23 @@ class ExternalRef(Base):
 
 
 class TicketField(Base):
-    key: FieldKey
-    label: Text
-    kind: Literal["text", "application", "choice", "mobile"] = "text"
+    """One thing the reporter fills in; ``{key}`` in the ticket's patterns shows its value."""
+
+    key: FieldKey = Field(description="Placeholder name, e.g. 'error' for {error}.")
+    label: Text = Field(description="The label on the composer's form, e.g. 'Feilbeskrivelse'.")
+    kind: Literal["text", "application", "choice", "mobile"] = Field(
+        "text",
+        description="text; application (one of the procedure's applications, shown by its "
+        "register name); choice (one of 'choices'); mobile (a Norwegian mobile number).",
+    )
     required: bool = True
-    multiline: bool = False
-    help: str = ""
-    choices: list[Text] | None = None
+    multiline: bool = Field(False, description="Several lines of text (kind 'text' only).")
+    help: str = Field("", description="A hint shown under the label.")
+    placeholder: str = Field(
+        "", description="Shown in the copy-paste template instead of the label, "
+        "e.g. 'navn på applikasjonen'.",
+    )
+    choices: list[Text] | None = Field(None, description="The options of a 'choice' field.")
 
     @model_validator(mode="after")
     def _choices(self) -> TicketField:
@@ -257,20 +267,35 @@ class TicketField(Base):
             raise ValueError("a field of kind 'choice' needs a non-empty list of choices")
         if self.kind != "choice" and self.choices is not None:
             raise ValueError(f"choices are only for kind 'choice', not '{self.kind}'")
+        if self.choices is not None and len(set(self.choices)) != len(self.choices):
+            raise ValueError("the choices of a field must differ from each other")
+        if self.multiline and self.kind != "text":
+            raise ValueError(f"only fields of kind 'text' can be multiline, not '{self.kind}'")
         return self
 
 
 class PhoneScript(Base):
     call: Text = Field(description="Who to phone, e.g. 'Brukerstøtte'.")
-    number: str = ""
-    say: list[Text] = Field(min_length=1, description="What to say; may use {fields}.")
+    number: str = Field("", description="Their phone number, if the procedure gives it.")
+    say: list[Text] = Field(
+        min_length=1, description="What to say; may use {fields} and {case_number}, the number "
+        "the case system gave the case.",
+    )
 
 
 class TicketSpec(Base):
+    """The case the procedure mandates, as patterns with {field} placeholders.
+
+    Write a literal brace as ``{{`` or ``}}``.
+    """
+
     system: Text = Field(description="Where the case is registered, e.g. 'Min Sykehuspartner'.")
     subject: Text = Field(description="Subject pattern, e.g. '{application} OK skal hjelpe'.")
-    first_sentence: Text
-    description: list[Text] = Field(min_length=1, description="Lines; may use {fields}.")
+    first_sentence: Text = Field(description="The description's fixed first line.")
+    description: list[Text] = Field(
+        min_length=1, description="The description's lines after the first sentence; may use "
+        "{fields}. A line whose fields are all optional and left empty is left out.",
+    )
     fields: list[TicketField] = Field(min_length=1)
     phone: PhoneScript | None = None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import string
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -20,6 +19,7 @@ from .load import KeyPath, Loaded, dotted
 from .model import Procedure, revision_key
 from .revisions import fingerprint, next_revision
 from .textfmt import normalize, plain
+from .ticket import BUILTINS, PatternError, fields_in, parse_pattern
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,7 +39,7 @@ _TYPE_NAMES = {
     "bool": "true or false",
     "NoneType": "nothing (empty)",
 }
-TICKET_BUILTINS = ("case_number",)
+TICKET_BUILTINS = tuple(BUILTINS)
 
 
 def parse(cls: type[M], loaded: Loaded, problems: Problems) -> M | None:
@@ -206,36 +206,61 @@ def _check_phrases(proc: Procedure, add: Any) -> None:
 def _check_ticket(proc: Procedure, add: Any) -> None:
     ticket = proc.ticket
     assert ticket is not None
-    names = {f.key for f in ticket.fields}
+    fields = {f.key: f for f in ticket.fields}
     seen: set[str] = set()
     for index, item in enumerate(ticket.fields):
+        keys = ("ticket", "fields", index)
         if item.key in seen:
-            add(("ticket", "fields", index, "key"), f"ticket field '{item.key}' is defined twice")
+            add((*keys, "key"), f"ticket field '{item.key}' is defined twice")
         seen.add(item.key)
+        if item.key in TICKET_BUILTINS:
+            add((*keys, "key"), f"'{item.key}' is a built-in placeholder, not a field name",
+                f"the reporter types {{{item.key}}} in the phone script; "
+                "give this field another key")
         if item.kind == "application" and not proc.applications:
-            add(("ticket", "fields", index, "kind"),
+            add((*keys, "kind"),
                 "an 'application' field needs the procedure to list applications",
                 "add 'applications: [...]' with keys from procedure/applications.yml")
 
-    def placeholders(keys: KeyPath, pattern: str) -> None:
-        try:
-            used = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
-        except ValueError as exc:
-            add(keys, f"broken placeholder in '{pattern}': {exc}",
-                "placeholders are field keys in braces, e.g. {application}")
-            return
-        for name in used:
-            if name not in names and name not in TICKET_BUILTINS:
-                add(keys, f"unknown field '{{{name}}}' in the pattern",
-                    "use one of: " + ", ".join(f"{{{n}}}" for n in sorted(names)))
+    used: set[str] = set()
 
-    placeholders(("ticket", "subject"), ticket.subject)
-    placeholders(("ticket", "first_sentence"), ticket.first_sentence)
+    def placeholders(keys: KeyPath, pattern: str, where: str) -> None:
+        try:
+            names = fields_in(parse_pattern(pattern))
+        except PatternError as exc:
+            add(keys, f"broken placeholder in '{pattern}': {exc}",
+                "placeholders are field keys in braces, e.g. {application}; "
+                "write a literal brace as {{ or }}")
+            return
+        for name in names:
+            used.add(name)
+            field = fields.get(name)
+            if field is None and name not in TICKET_BUILTINS:
+                add(keys, f"unknown field '{{{name}}}' in the pattern",
+                    "use one of: " + ", ".join(f"{{{n}}}" for n in sorted(fields)))
+            elif field is None and where != "phone":
+                add(keys, f"'{{{name}}}' is only known after the case is registered",
+                    "use it in the phone script (ticket.phone.say)")
+            elif field is not None and where != "description" and field.multiline:
+                add(keys, f"field '{name}' has several lines and cannot be used in one line",
+                    "use multiline fields in the description only")
+            elif field is not None and where == "subject" and not field.required:
+                add(keys, f"the subject uses '{{{name}}}', which is optional",
+                    f"make field '{name}' required; the subject may not lack it")
+
+    placeholders(("ticket", "subject"), ticket.subject, "subject")
+    placeholders(("ticket", "first_sentence"), ticket.first_sentence, "description")
     for index, line in enumerate(ticket.description):
-        placeholders(("ticket", "description", index), line)
+        placeholders(("ticket", "description", index), line, "description")
     if ticket.phone is not None:
         for index, line in enumerate(ticket.phone.say):
-            placeholders(("ticket", "phone", "say", index), line)
+            placeholders(("ticket", "phone", "say", index), line, "phone")
+    for index, item in enumerate(ticket.fields):
+        if item.key not in used:
+            add(("ticket", "fields", index, "key"),
+                f"ticket field '{item.key}' is not used in the subject, description "
+                "or phone script", f"add {{{item.key}}} to a line or remove the field, "
+                "so that nothing the reporter types is lost")
 
 
 def _check_revisions(proc: Procedure, add: Any, today: dt.date) -> None:
