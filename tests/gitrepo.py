@@ -65,16 +65,6 @@ def refingerprint(doc: Path) -> None:
     doc.write_text("".join(head) + last, encoding="utf-8")
 
 
-def trim_phrase(doc: Path, phrase: str) -> None:
-    """Drop a mandated phrase (and re-fingerprint): lets site tests build before the
-    page shows every phrase (the ticket block brings 'OK skal hjelpe')."""
-    text = doc.read_text(encoding="utf-8")
-    line = f"  - {phrase}\n"
-    if line in text:
-        doc.write_text(text.replace(line, "", 1), encoding="utf-8")
-        refingerprint(doc)
-
-
 def make_revision_7(project: Path, run: Callable[..., Result]) -> None:
     """Reword, add and remove a step in the seed; approve it as 7.00."""
     doc = project / "procedure" / "documents" / SEED_DOC
