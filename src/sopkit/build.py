@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import site, ticket_site
+from . import quality_site, site, ticket_site
 from .library import Library, read_library
 from .project import Project
 from .verify import verify_site
@@ -81,7 +81,8 @@ def build_site(
     staging = target.with_name(f".{target.name}.building")
     _remove(staging)
     try:
-        site.mkdocs_build(project.mkdocs_yml, docs, staging, site.navigation(library))
+        nav = site.navigation(library, extra=quality_site.nav_items(library))
+        site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
         phase("verifying outputs")
         verify_site(library, staging)
         ticket_site.verify_built(library, project, staging)
@@ -101,6 +102,7 @@ def _generated_files(library: Library, project: Project) -> dict[str, str | byte
         composer_pages=ticket_site.composer_pages(library),
     ))
     files.update(ticket_site.site_files(library, project))
+    files.update(quality_site.site_files(library, project))
     return files
 
 

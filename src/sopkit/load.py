@@ -106,6 +106,14 @@ def load_yaml(path: Path, problems: Problems) -> Loaded | None:
             "save the file as UTF-8 in your editor (Windows: 'UTF-8', not 'ANSI' or 'Latin-1')",
         )
         return None
+    return load_text(text, path, problems)
+
+
+def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
+    """Load YAML text read elsewhere (e.g. a file's version in git history).
+
+    ``path`` names the text in problems, e.g. ``Path("abc1234:procedure/documents/X.yml")``.
+    """
     if not text.strip():
         problems.add(path, 1, 1, "", "file is empty", "start from an existing procedure file")
         return None
