@@ -153,7 +153,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _progress_printer() -> Callable[[str], None]:
-    if not click.get_text_stream("stderr").isatty():
+    if not sys.stderr.isatty():
         return lambda _: None
     return lambda message: click.echo(f"  {message}", err=True)
 
