@@ -1,0 +1,165 @@
+"""Wall cards: a one-page PDF per procedure and size, cached and rendered in parallel.
+
+:func:`render_cards` first builds every card's HTML and checks it (nothing is
+rendered before every card's content is known to be complete), then renders
+only the cards whose content, templates, font or renderer changed since the
+last build (a cache keyed on all of these), on ``jobs`` worker processes that
+each keep one WeasyPrint renderer, and finally writes the PDFs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cardpdf, fetcher
+from .cardcontent import SIZES, build_card, card_html
+from .cardpdf import CardRenderer
+from .library import Library
+from .model import Procedure
+from .project import Project
+from .render import CARD_PDF
+
+CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything they use
+
+
+@dataclass(frozen=True)
+class CardJob:
+    """One card to render: its HTML and the cache key of the PDF it becomes."""
+
+    proc_id: str
+    size: str
+    html: str
+    key: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.proc_id} ({self.size})"
+
+
+def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
+    """``proc``'s wall card in ``size`` (A4 or A5) as one page of PDF."""
+    card = build_card(proc, library, project, size)
+    return _renderer(project.root, project.templates / CARD_DIR).render(
+        card_html(card, project), size, f"{proc.id} ({size})")
+
+
+def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int = 2,
+                 cache_dir: Path | None = None) -> list[Path]:
+    """Write ``out_dir/kort/{id}-{size}.pdf`` for every current procedure with a card.
+
+    Obsolete procedures get no card, and PDFs left in ``out_dir/kort/`` from
+    cards that no longer exist are removed. Returns the paths written.
+    """
+    cache = cache_dir or project.build / "cache" / "cards"
+    salt = render_salt(project)
+    todo = [job for proc in library.current() if proc.card is not None
+            for job in _jobs(proc, library, project, salt)]
+
+    missing = [job for job in todo if not (cache / f"{job.key}.pdf").exists()]
+    cache.mkdir(parents=True, exist_ok=True)
+    for job, pdf in zip(missing, _render_all(missing, project, jobs), strict=True):
+        _write_atomic(cache / f"{job.key}.pdf", pdf)
+
+    written = []
+    for job in todo:
+        path = out_dir / CARD_PDF.format(id=job.proc_id, size=job.size)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes((cache / f"{job.key}.pdf").read_bytes())
+        written.append(path)
+    _prune(cache.glob("*.pdf"), keep={cache / f"{job.key}.pdf" for job in todo})
+    _prune(_old_cards(out_dir), keep=set(written))
+    return written
+
+
+def render_salt(project: Project) -> str:
+    """Everything besides a card's HTML that shapes its PDF, as one digest."""
+    digest = hashlib.sha256()
+    card_dir = project.templates / CARD_DIR
+    for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    for module in (cardpdf, fetcher):
+        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
+    digest.update(cardpdf.font_version().encode())
+    digest.update(cardpdf.WEASYPRINT_VERSION.encode())
+    return digest.hexdigest()
+
+
+def _jobs(proc: Procedure, library: Library, project: Project, salt: str) -> list[CardJob]:
+    assert proc.card is not None
+    jobs = []
+    for size in proc.card.sizes:
+        html = card_html(build_card(proc, library, project, size), project)
+        key = hashlib.sha256(f"{salt}\0{size}\0{html}".encode()).hexdigest()
+        jobs.append(CardJob(proc.id, size, html, key))
+    return jobs
+
+
+# ---------------------------------------------------------------- rendering
+
+
+_RENDERERS: dict[tuple[Path, Path], CardRenderer] = {}
+
+
+def _renderer(project_root: Path, card_dir: Path) -> CardRenderer:
+    """This process's renderer for a project (one FontConfiguration, reused)."""
+    key = (project_root.resolve(), card_dir.resolve())
+    if key not in _RENDERERS:
+        _RENDERERS[key] = CardRenderer(*key)
+    return _RENDERERS[key]
+
+
+def _render_all(todo: list[CardJob], project: Project, jobs: int) -> list[bytes]:
+    """PDFs for ``todo``, in order; in worker processes when that pays off."""
+    card_dir = project.templates / CARD_DIR
+    workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
+    if workers == 1:
+        renderer = _renderer(project.root, card_dir)
+        return [renderer.render(job.html, job.size, job.label) for job in todo]
+    # spawn, not fork: a fresh interpreter per worker shares no threads or
+    # fontconfig state with the parent.
+    context = multiprocessing.get_context("spawn")
+    chunk = max(1, min(16, math.ceil(len(todo) / (workers * 4))))
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(project.root, card_dir)) as pool:
+        return list(pool.map(_render_in_worker, todo, chunksize=chunk))
+
+
+_WORKER: CardRenderer | None = None
+
+
+def _start_worker(project_root: Path, card_dir: Path) -> None:
+    global _WORKER
+    _WORKER = _renderer(project_root, card_dir)
+
+
+def _render_in_worker(job: CardJob) -> bytes:
+    assert _WORKER is not None
+    return _WORKER.render(job.html, job.size, job.label)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+def _old_cards(out_dir: Path) -> Iterable[Path]:
+    folder = out_dir / Path(CARD_PDF).parent
+    return (p for p in folder.glob("*.pdf") if p.stem.rsplit("-", 1)[-1] in SIZES)
+
+
+def _prune(paths: Iterable[Path], keep: set[Path]) -> None:
+    for path in list(paths):
+        if path not in keep:
+            path.unlink()
