@@ -147,9 +147,12 @@ def test_errors_in_a_worker_name_the_procedure(project: Path, second: Path,
         _build(project, tmp_path / "docs", jobs=2)
 
 
-def test_salt_covers_templates_font_and_renderer(project: Path) -> None:
+def test_salt_covers_templates_site_and_print_date(project: Path) -> None:
     proj = Project(project)
-    salt = cards.render_salt(proj)
-    assert salt == cards.render_salt(proj)
+    site = "https://kvalitet.sshf.example/handbok/"
+    salt = cards.render_salt(proj, site, PRINTED)
+    assert salt == cards.render_salt(proj, site, PRINTED)
+    assert salt != cards.render_salt(proj, "https://intranett.example/", PRINTED)
+    assert salt != cards.render_salt(proj, site, PRINTED + dt.timedelta(days=1))
     (project / "templates" / "card" / "logo.svg").write_text("<svg/>", encoding="utf-8")
-    assert cards.render_salt(proj) != salt
+    assert cards.render_salt(proj, site, PRINTED) != salt

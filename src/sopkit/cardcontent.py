@@ -97,13 +97,17 @@ class Card:
         return normalize(" ".join(plain(part) for part in parts if part))
 
 
-def card_url(project: Project, proc: Procedure) -> str:
-    """The procedure's page, carrying the revision printed on the card."""
-    return f"{site_url(project)}dokumenter/{proc.id}.html?revisjon={quote(proc.current.revision)}"
+def card_url(site: str, proc: Procedure) -> str:
+    """The procedure's page under ``site`` (ends in /), with the revision printed on the card."""
+    return f"{site}dokumenter/{proc.id}.html?revisjon={quote(proc.current.revision)}"
 
 
-def build_card(proc: Procedure, library: Library, project: Project, size: str) -> Card:
-    """The content of ``proc``'s card; :class:`SopkitError` if it cannot have one."""
+def build_card(proc: Procedure, library: Library, project: Project, size: str, *,
+               site: str | None = None) -> Card:
+    """The content of ``proc``'s card; :class:`SopkitError` if it cannot have one.
+
+    ``site`` is the handbook's address (default: site_url from mkdocs.yml).
+    """
     if size not in SIZES:
         raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
     if proc.card is None:
@@ -111,7 +115,7 @@ def build_card(proc: Procedure, library: Library, project: Project, size: str) -
                           "    hint: add 'card:' with 'when:' and 'contact:' to its YAML")
     if proc.status == "obsolete":
         raise SopkitError(f"{proc.id}: the document is obsolete (utgått) and gets no card")
-    url = card_url(project, proc)
+    url = card_url(site or site_url(project), proc)
     rev = proc.current
     card = Card(
         id=proc.id,

@@ -9,38 +9,45 @@ each keep one WeasyPrint renderer, and finally writes the PDFs.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import cardpdf, fetcher
+from . import cardcontent, cardpdf, fetcher, render, textfmt
 from .cardcontent import SIZES, build_card, card_html
 from .cardpdf import CardRenderer
 from .library import Library
 from .model import Procedure
 from .project import Project
 from .render import CARD_PDF
+from .siteconfig import site_url
 
 CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything they use
+# Modules whose code shapes a card's HTML or PDF: a change renders every card again.
+_RENDERING_CODE = (cardcontent, cardpdf, fetcher, render, textfmt)
 
 
 @dataclass(frozen=True)
 class CardJob:
-    """One card to render: its HTML and the cache key of the PDF it becomes."""
+    """One card: its cache key and, when it must be rendered, its HTML."""
 
     proc_id: str
     size: str
-    html: str
     key: str
+    html: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.proc_id} ({self.size})"
+
+    def with_html(self, html: str) -> CardJob:
+        return replace(self, html=html)
 
 
 def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
@@ -58,11 +65,17 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     cards that no longer exist are removed. Returns the paths written.
     """
     cache = cache_dir or project.build / "cache" / "cards"
-    salt = render_salt(project)
-    todo = [job for proc in library.current() if proc.card is not None
-            for job in _jobs(proc, library, project, salt)]
-
-    missing = [job for job in todo if not (cache / f"{job.key}.pdf").exists()]
+    site = site_url(project)
+    salt = render_salt(project, site, library.today)
+    todo = [CardJob(proc.id, size, card_key(proc, size, salt))
+            for proc in library.current() if proc.card is not None for size in proc.card.sizes]
+    # Build (and check) only the cards not in the cache: their content changed.
+    procs = {proc.id: proc for proc in library.procedures}
+    missing = []
+    for job in todo:
+        if not (cache / f"{job.key}.pdf").exists():
+            card = build_card(procs[job.proc_id], library, project, job.size, site=site)
+            missing.append(job.with_html(card_html(card, project)))
     cache.mkdir(parents=True, exist_ok=True)
     for job, pdf in zip(missing, _render_all(missing, project, jobs), strict=True):
         _write_atomic(cache / f"{job.key}.pdf", pdf)
@@ -78,28 +91,28 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     return written
 
 
-def render_salt(project: Project) -> str:
-    """Everything besides a card's HTML that shapes its PDF, as one digest."""
-    digest = hashlib.sha256()
+def render_salt(project: Project, site: str, printed: dt.date) -> str:
+    """Everything besides the procedure that shapes its cards, as one digest.
+
+    The card templates (all of templates/card/), the code that turns them into
+    PDF, the font, WeasyPrint's version, the site address and the print date.
+    """
+    digest = hashlib.sha256(f"{site}\0{printed.isoformat()}\0".encode())
     card_dir = project.templates / CARD_DIR
     for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    for module in (cardpdf, fetcher):
+    for module in _RENDERING_CODE:
         digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
     digest.update(cardpdf.font_version().encode())
     digest.update(cardpdf.WEASYPRINT_VERSION.encode())
     return digest.hexdigest()
 
 
-def _jobs(proc: Procedure, library: Library, project: Project, salt: str) -> list[CardJob]:
-    assert proc.card is not None
-    jobs = []
-    for size in proc.card.sizes:
-        html = card_html(build_card(proc, library, project, size), project)
-        key = hashlib.sha256(f"{salt}\0{size}\0{html}".encode()).hexdigest()
-        jobs.append(CardJob(proc.id, size, html, key))
-    return jobs
+def card_key(proc: Procedure, size: str, salt: str) -> str:
+    """The cache key of one card: the procedure's content, the size and the salt."""
+    content = proc.model_dump_json().encode()
+    return hashlib.sha256(salt.encode() + b"\0" + size.encode() + b"\0" + content).hexdigest()
 
 
 # ---------------------------------------------------------------- rendering
