@@ -23,9 +23,9 @@ from cardtools import (
 )
 from conftest import REPO, edit
 from sopkit import cards
-from sopkit.cardcontent import SIZES, build_card
+from sopkit.cardcontent import build_card, card_html
 from sopkit.cardpdf import FONT_FAMILY
-from sopkit.cards import render_card
+from sopkit.cards import SIZES, render_card
 from sopkit.errors import SopkitError
 from sopkit.library import Library, read_library
 from sopkit.model import Procedure
@@ -127,10 +127,11 @@ def test_text_sizes(pdf: bytes, size: str, seed: tuple[Project, Library, Procedu
     sizes = text_sizes(pdf)
     assert min(pt for pt, _ in sizes) >= 12, "no text below 12 pt"
     step_words = " ".join(plain(step.card or step.text) for step in proc.steps())
-    body = [pt for pt, text in sizes if text in step_words]
+    # Lines of text (not single words, which a heading may share with a step).
+    body = [pt for pt, text in sizes if len(text) > 20 and text in step_words]
     assert len(body) >= 7
     assert min(body) >= MIN_BODY_PT[size]
-    title = [pt for pt, text in sizes if text in proc.title]
+    title = [pt for pt, text in sizes if len(text) > 20 and text in proc.title]
     assert min(title) > max(body), "the title is larger than the body text"
 
 
@@ -165,6 +166,13 @@ def test_same_input_same_bytes(rendered: tuple[dict[str, bytes], list[str]],
     assert render_card(proc, library, project, "A4") == rendered[0]["A4"]
 
 
+def test_no_whitespace_before_a_step_ends(seed: tuple[Project, Library, Procedure]) -> None:
+    """WeasyPrint 70 counts a trailing space when fitting a line and breaks too early."""
+    project, library, proc = seed
+    html = card_html(build_card(proc, library, project), project)
+    assert re.search(r"\s</li>", html) is None
+
+
 # ---------------------------------------------------------------- content rules
 
 
@@ -196,7 +204,7 @@ def test_card_wording_must_keep_mandated_phrases(project: Path, seed_file: Path,
     edit(seed_file, 'card: "Ring Brukerstøtte og oppgi saksnummer.', 'card: "Ring IT og oppgi')
     proj, library = _library(project)
     with pytest.raises(SopkitError, match=r"D29653.*'Ring Brukerstøtte'") as caught:
-        build_card(library.get("D29653"), library, proj, "A5")
+        build_card(library.get("D29653"), library, proj)
     assert "'saksnummer'" in caught.value.message
 
 
@@ -215,7 +223,7 @@ def test_long_card_steps_down_to_smaller_text_on_a4(
         project: Path, seed_file: Path, run: Callable[..., Result]) -> None:
     assert run("draft", "D29653").exit_code == 0
     edit(seed_file, "card: Meld saken i Min Sykehuspartner.",
-         "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 22)
+         "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 12)
     proj, library = _library(project)
     pdf = render_card(library.get("D29653"), library, proj, "A4")
     assert len(reader(pdf).pages) == 1

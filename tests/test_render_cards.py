@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -37,9 +37,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     done: list[str] = []
     original = CardRenderer.render
 
-    def counting(self: CardRenderer, html: str, size: str, label: str) -> bytes:
-        done.append(label)
-        return original(self, html, size, label)
+    def counting(self: CardRenderer, html: str, sizes: Sequence[str], doc_id: str
+                 ) -> dict[str, bytes]:
+        done.extend(f"{doc_id} ({size})" for size in sizes)
+        return original(self, html, sizes, doc_id)
 
     monkeypatch.setattr(CardRenderer, "render", counting)
     return done

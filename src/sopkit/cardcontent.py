@@ -24,7 +24,6 @@ from .render import environment
 from .siteconfig import site_url
 from .textfmt import normalize, plain
 
-SIZES = ("A4", "A5")
 CARD_TEMPLATE = "card/card.html.j2"
 # Notes of these levels reach the card; plain "NB!" notes are background and stay off it.
 CARD_NOTE_LEVELS = ("warning", "important")
@@ -69,11 +68,10 @@ class CardTicket:
 
 @dataclass(frozen=True)
 class Card:
-    """Everything printed on one card, in one size."""
+    """Everything printed on one card (the same on A4 and A5)."""
 
     id: str
     title: str
-    size: str
     draft: bool
     revision: str
     approved: dt.date | None
@@ -102,14 +100,12 @@ def card_url(site: str, proc: Procedure) -> str:
     return f"{site}dokumenter/{proc.id}.html?revisjon={quote(proc.current.revision)}"
 
 
-def build_card(proc: Procedure, library: Library, project: Project, size: str, *,
+def build_card(proc: Procedure, library: Library, project: Project, *,
                site: str | None = None) -> Card:
     """The content of ``proc``'s card; :class:`SopkitError` if it cannot have one.
 
     ``site`` is the handbook's address (default: site_url from mkdocs.yml).
     """
-    if size not in SIZES:
-        raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
     if proc.card is None:
         raise SopkitError(f"{proc.id}: the procedure defines no card\n"
                           "    hint: add 'card:' with 'when:' and 'contact:' to its YAML")
@@ -120,7 +116,6 @@ def build_card(proc: Procedure, library: Library, project: Project, size: str, *
     card = Card(
         id=proc.id,
         title=proc.title,
-        size=size,
         draft=proc.status == "draft",
         revision=rev.revision,
         approved=rev.approved,

@@ -1,22 +1,29 @@
-"""Card HTML to a one-page, tagged PDF with WeasyPrint, sandboxed and strict.
+"""Card HTML to one-page, tagged PDFs with WeasyPrint, sandboxed and strict.
+
+A card is laid out once, on A4, and written twice: as it is for A4, and
+reduced by 1/√2 for A5 (A-series paper scales by that factor, so the A5 card
+is the A4 card made smaller: the same layout on both, for half the work).
+The layout takes the largest body text size of :data:`BODY_PT` that fits on
+one page; an A5 card needs at least :data:`MIN_PT_FOR_A5` on A4 to keep 12 pt
+once reduced. When a card does not fit, rendering fails rather than printing
+two pages or tiny text.
 
 A :class:`CardRenderer` is made once per process: it shares one WeasyPrint
-``FontConfiguration`` between cards (faster, and memory stays flat) and parses
-the stylesheets once. Each card is laid out at the largest body text size of
-:data:`BODY_PT` that fits on one page; when even the smallest does not fit,
-rendering fails rather than printing two pages or tiny text. Any WeasyPrint
-warning, any refused URL and any glyph drawn from a font other than the card
-font fail the card too.
+``FontConfiguration`` between cards (faster, and memory stays flat) and
+parses the stylesheets once. Any WeasyPrint warning, any refused URL and any
+glyph drawn from a font other than the card font fail the card too.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as card_font
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint import __version__ as WEASYPRINT_VERSION
 from weasyprint.document import Document
@@ -25,11 +32,19 @@ from weasyprint.text.fonts import FontConfiguration
 from .errors import SopkitError
 from .fetcher import RefusedURL, SandboxFetcher
 
-# Body text sizes to try, largest first; the last is the minimum. Headings are
-# larger and the footer is never below 12 pt (see templates/card/card.css).
-# One size per paper keeps every card on the walls alike (and each costs a
-# full layout): A5 cards are meant for reading up close, at 12 pt.
-BODY_PT: dict[str, tuple[int, ...]] = {"A4": (18, 17, 16), "A5": (12,)}
+# Page sizes in PDF points (1/72 in), width x height, portrait.
+PAPER: dict[str, tuple[float, float]] = {
+    "A4": (210 / 25.4 * 72, 297 / 25.4 * 72),
+    "A5": (148 / 25.4 * 72, 210 / 25.4 * 72),
+}
+A5_ZOOM = PAPER["A5"][1] / PAPER["A4"][1]  # 0.707: A4 reduced to A5 height
+# Minimum body text per paper size, in points.
+MIN_PT = {"A4": 16, "A5": 12}
+# Body text sizes on A4 to try, largest first. Headings are larger and no text
+# is smaller than 17 pt on A4 (12 pt on A5; see templates/card/card.css).
+BODY_PT: tuple[int, ...] = (18, 17, 16)
+MIN_PT_FOR_A5 = math.ceil(MIN_PT["A5"] / A5_ZOOM)  # 17 on A4 is 12.02 on A5
+
 FONT_FAMILY: str = card_font.FAMILY
 FONT_DIR = Path(card_font.ROOT)
 FONT_FILES = {
@@ -38,15 +53,16 @@ FONT_FILES = {
     (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
     (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
 }
+CARD_CSS = "card.css"  # in templates/card/, applied to every card
 # Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
 PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-CARD_CSS = "card.css"  # in templates/card/, applied to every card
 LOGGER = logging.getLogger("weasyprint")
-_EPSILON = 0.01  # CSS px; layout positions are floats
+_HINT = ("    hint: shorten the steps' 'card:' wording or the card's 'when:' line in the "
+         "procedure's YAML")
 
 
 def font_version() -> str:
-    """The card font's version, from the font package (for the render cache key)."""
+    """The card font package's metadata, its version included (for the cache key)."""
     return (FONT_DIR / "metadata.json").read_text(encoding="utf-8")
 
 
@@ -59,8 +75,8 @@ def fonts_css() -> str:
     )
 
 
-def size_css(size: str, body_pt: int) -> str:
-    return f"@page {{ size: {size} portrait; }}\n:root {{ font-size: {body_pt}pt; }}\n"
+def size_css(body_pt: int) -> str:
+    return f"@page {{ size: A4 portrait; }}\n:root {{ font-size: {body_pt}pt; }}\n"
 
 
 class CardRenderer:
@@ -74,29 +90,37 @@ class CardRenderer:
         self.base_url = card_dir.resolve().as_uri() + "/"
         self._css: dict[str, CSS] = {}
 
-    def render(self, html: str, size: str, label: str) -> bytes:
-        """One page of PDF, or :class:`SopkitError` naming ``label``."""
-        for body_pt in BODY_PT[size]:
-            document = self._layout(html, size, body_pt, label)
+    def render(self, html: str, sizes: Sequence[str], doc_id: str) -> dict[str, bytes]:
+        """One page of PDF per size, or :class:`SopkitError` naming the card."""
+        ladder = BODY_PT if "A5" not in sizes else tuple(p for p in BODY_PT
+                                                          if p >= MIN_PT_FOR_A5)
+        label = f"{doc_id} ({'A5' if 'A5' in sizes else 'A4'})"
+        for body_pt in ladder:
+            document = self._layout(html, body_pt, label)
             if fits_one_page(document, label):
-                with self._strict(label):
-                    pdf = document.write_pdf(**PDF_OPTIONS)
-                self._check_fonts(document, label)
-                return pdf
-        raise SopkitError(
-            f"{label}: the card does not fit on one {size} page, even with body text at "
-            f"the minimum {BODY_PT[size][-1]} pt\n    hint: shorten the steps' 'card:' wording "
-            "or the card's 'when:' line in the procedure's YAML"
-        )
+                return {size: self._write(document, size, f"{doc_id} ({size})")
+                        for size in sizes}
+        size = "A5" if "A5" in sizes else "A4"
+        raise SopkitError(f"{label}: the card does not fit on one {size} page, even with body "
+                          f"text at the minimum {MIN_PT[size]} pt\n{_HINT}")
 
-    def _layout(self, html: str, size: str, body_pt: int, label: str) -> Document:
+    def _layout(self, html: str, body_pt: int, label: str) -> Document:
         with self._strict(label):
             stylesheets = [self._stylesheet(fonts_css()),
                            self._stylesheet(self.stylesheet.read_text(encoding="utf-8")),
-                           self._stylesheet(size_css(size, body_pt))]
+                           self._stylesheet(size_css(body_pt))]
             source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
             return source.render(font_config=self.font_config, stylesheets=stylesheets,
                                  **PDF_OPTIONS)
+
+    def _write(self, document: Document, size: str, label: str) -> bytes:
+        with self._strict(label):
+            if size == "A4":
+                pdf = document.write_pdf(**PDF_OPTIONS)
+            else:
+                pdf = document.write_pdf(zoom=A5_ZOOM, finisher=_exactly_a5, **PDF_OPTIONS)
+        self._check_fonts(document, label)
+        return pdf
 
     def _stylesheet(self, text: str) -> CSS:
         if text not in self._css:
@@ -139,16 +163,29 @@ def fits_one_page(document: Document, label: str) -> bool:
     """One page, and ``<main>`` ends above the ``<footer>`` pinned to the page bottom."""
     if len(document.pages) != 1:
         return False
-    found = {box.element_tag: box for box in document.pages[0]._page_box.descendants()
+    page = document.pages[0]._page_box
+    found = {box.element_tag: box for box in page.descendants()
              if box.element is not None and box.element_tag in ("main", "footer")}
     if len(found) != 2:
         raise SopkitError(f"{label}: the card template needs one <main> and one <footer>")
     main, footer = found["main"], found["footer"]
-    main_bottom = main.position_y + main.margin_height()
-    page_bottom = document.pages[0]._page_box.content_box_y() + \
-        document.pages[0]._page_box.height
-    return main_bottom <= footer.position_y + _EPSILON and \
-        footer.position_y + footer.margin_height() <= page_bottom + _EPSILON
+    page_bottom = page.content_box_y() + page.height
+    return (main.position_y + main.margin_height() <= footer.position_y + _EPSILON
+            and footer.position_y + footer.margin_height() <= page_bottom + _EPSILON)
+
+
+_EPSILON = 0.01  # CSS px; layout positions are floats
+
+
+def _exactly_a5(document: Document, pdf: pydyf.PDF) -> None:
+    """Trim the reduced A4 page (148.5 mm wide) to exactly A5, centred: 0.25 mm a side."""
+    width, height = PAPER["A5"]
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        left, top, right, bottom = page["MediaBox"]
+        x, y = left + (right - left - width) / 2, top + (bottom - top - height) / 2
+        box = pydyf.Array([x, y, x + width, y + height])
+        page["MediaBox"] = page["TrimBox"] = page["BleedBox"] = box
 
 
 class _Collector(logging.Handler):
@@ -159,7 +196,8 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
 
 
-__all__ = ["BODY_PT", "FONT_FAMILY", "WEASYPRINT_VERSION", "CardRenderer", "font_version"]
+__all__ = ["BODY_PT", "FONT_FAMILY", "MIN_PT", "PAPER", "WEASYPRINT_VERSION", "CardRenderer",
+           "font_version"]

@@ -1,10 +1,12 @@
 """Wall cards: a one-page PDF per procedure and size, cached and rendered in parallel.
 
-:func:`render_cards` first builds every card's HTML and checks it (nothing is
-rendered before every card's content is known to be complete), then renders
-only the cards whose content, templates, font or renderer changed since the
-last build (a cache keyed on all of these), on ``jobs`` worker processes that
-each keep one WeasyPrint renderer, and finally writes the PDFs.
+:func:`render_cards` looks up every card in a cache keyed on the procedure's
+content, the card templates, the font, the rendering code and WeasyPrint's
+version, the site address and the print date. It builds and checks the HTML
+of the cards that are not there (nothing is rendered before all of them are
+known to be complete), renders them on ``jobs`` worker processes that each
+keep one WeasyPrint renderer (one layout per procedure serves A4 and A5),
+and finally writes the PDFs.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import multiprocessing
 import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cardcontent, cardpdf, fetcher, render, textfmt
-from .cardcontent import SIZES, build_card, card_html
+from .cardcontent import build_card, card_html
 from .cardpdf import CardRenderer
+from .errors import SopkitError
 from .library import Library
 from .model import Procedure
 from .project import Project
@@ -33,28 +36,25 @@ CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything
 _RENDERING_CODE = (cardcontent, cardpdf, fetcher, render, textfmt)
 
 
+SIZES = tuple(cardpdf.PAPER)  # A4, A5
+
+
 @dataclass(frozen=True)
 class CardJob:
-    """One card: its cache key and, when it must be rendered, its HTML."""
+    """The cards of one procedure to render: the sizes wanted and the card's HTML."""
 
     proc_id: str
-    size: str
-    key: str
-    html: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.proc_id} ({self.size})"
-
-    def with_html(self, html: str) -> CardJob:
-        return replace(self, html=html)
+    sizes: tuple[str, ...]
+    html: str
 
 
 def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
     """``proc``'s wall card in ``size`` (A4 or A5) as one page of PDF."""
-    card = build_card(proc, library, project, size)
-    return _renderer(project.root, project.templates / CARD_DIR).render(
-        card_html(card, project), size, f"{proc.id} ({size})")
+    if size not in SIZES:
+        raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
+    html = card_html(build_card(proc, library, project), project)
+    return _renderer(project.root, project.templates / CARD_DIR).render(html, (size,),
+                                                                        proc.id)[size]
 
 
 def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int = 2,
@@ -67,26 +67,29 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     cache = cache_dir or project.build / "cache" / "cards"
     site = site_url(project)
     salt = render_salt(project, site, library.today)
-    todo = [CardJob(proc.id, size, card_key(proc, size, salt))
-            for proc in library.current() if proc.card is not None for size in proc.card.sizes]
+    wanted = {(proc.id, size): cache / f"{card_key(proc, size, salt)}.pdf"
+              for proc in library.current() if proc.card is not None for size in proc.card.sizes}
     # Build (and check) only the cards not in the cache: their content changed.
+    missing: dict[str, list[str]] = {}
+    for (doc_id, size), cached in wanted.items():
+        if not cached.exists():
+            missing.setdefault(doc_id, []).append(size)
     procs = {proc.id: proc for proc in library.procedures}
-    missing = []
-    for job in todo:
-        if not (cache / f"{job.key}.pdf").exists():
-            card = build_card(procs[job.proc_id], library, project, job.size, site=site)
-            missing.append(job.with_html(card_html(card, project)))
-    cache.mkdir(parents=True, exist_ok=True)
-    for job, pdf in zip(missing, _render_all(missing, project, jobs), strict=True):
-        _write_atomic(cache / f"{job.key}.pdf", pdf)
+    todo = [CardJob(doc_id, tuple(sizes),
+                    card_html(build_card(procs[doc_id], library, project, site=site), project))
+            for doc_id, sizes in missing.items()]
 
+    cache.mkdir(parents=True, exist_ok=True)
+    for job, pdfs in zip(todo, _render_all(todo, project, jobs), strict=True):
+        for size, pdf in pdfs.items():
+            _write_atomic(wanted[job.proc_id, size], pdf)
     written = []
-    for job in todo:
-        path = out_dir / CARD_PDF.format(id=job.proc_id, size=job.size)
+    for (doc_id, size), cached in wanted.items():
+        path = out_dir / CARD_PDF.format(id=doc_id, size=size)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes((cache / f"{job.key}.pdf").read_bytes())
+        path.write_bytes(cached.read_bytes())
         written.append(path)
-    _prune(cache.glob("*.pdf"), keep={cache / f"{job.key}.pdf" for job in todo})
+    _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
     _prune(_old_cards(out_dir), keep=set(written))
     return written
 
@@ -129,13 +132,13 @@ def _renderer(project_root: Path, card_dir: Path) -> CardRenderer:
     return _RENDERERS[key]
 
 
-def _render_all(todo: list[CardJob], project: Project, jobs: int) -> list[bytes]:
+def _render_all(todo: list[CardJob], project: Project, jobs: int) -> list[dict[str, bytes]]:
     """PDFs for ``todo``, in order; in worker processes when that pays off."""
     card_dir = project.templates / CARD_DIR
     workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
     if workers == 1:
         renderer = _renderer(project.root, card_dir)
-        return [renderer.render(job.html, job.size, job.label) for job in todo]
+        return [renderer.render(job.html, job.sizes, job.proc_id) for job in todo]
     # spawn, not fork: a fresh interpreter per worker shares no threads or
     # fontconfig state with the parent.
     context = multiprocessing.get_context("spawn")
@@ -153,9 +156,9 @@ def _start_worker(project_root: Path, card_dir: Path) -> None:
     _WORKER = _renderer(project_root, card_dir)
 
 
-def _render_in_worker(job: CardJob) -> bytes:
+def _render_in_worker(job: CardJob) -> dict[str, bytes]:
     assert _WORKER is not None
-    return _WORKER.render(job.html, job.size, job.label)
+    return _WORKER.render(job.html, job.sizes, job.proc_id)
 
 
 # ---------------------------------------------------------------- files
