@@ -23,7 +23,7 @@ from cardtools import (
 )
 from conftest import REPO, edit
 from sopkit import cards
-from sopkit.cardcontent import build_card, card_html
+from sopkit.cardcontent import build_card, card_document, card_html
 from sopkit.cardpdf import FONT_FAMILY
 from sopkit.cards import SIZES, render_card
 from sopkit.errors import SopkitError
@@ -33,6 +33,7 @@ from sopkit.project import Project
 from sopkit.textfmt import normalize, plain
 
 PRINTED = dt.date(2026, 11, 25)
+SITE = "https://kvalitet.sshf.example/handbok/"
 MIN_BODY_PT = {"A4": 16, "A5": 12}
 
 
@@ -168,8 +169,8 @@ def test_same_input_same_bytes(rendered: tuple[dict[str, bytes], list[str]],
 
 def test_no_whitespace_before_a_step_ends(seed: tuple[Project, Library, Procedure]) -> None:
     """WeasyPrint 70 counts a trailing space when fitting a line and breaks too early."""
-    project, library, proc = seed
-    html = card_html(build_card(proc, library, project), project)
+    project, _, proc = seed
+    html = card_html(build_card(proc, site=SITE, printed=PRINTED), project)
     assert re.search(r"\s</li>", html) is None
 
 
@@ -204,8 +205,16 @@ def test_card_wording_must_keep_mandated_phrases(project: Path, seed_file: Path,
     edit(seed_file, 'card: "Ring Brukerstøtte og oppgi saksnummer.', 'card: "Ring IT og oppgi')
     proj, library = _library(project)
     with pytest.raises(SopkitError, match=r"D29653.*'Ring Brukerstøtte'") as caught:
-        build_card(library.get("D29653"), library, proj)
+        card_document(library.get("D29653"), proj, site=SITE, printed=PRINTED)
     assert "'saksnummer'" in caught.value.message
+
+
+def test_a_template_that_drops_a_mandated_phrase_fails(project: Path) -> None:
+    edit(project / "templates" / "card" / "card.html.j2", "{{ card.when|md }}", "")
+    proj, library = _library(project)
+    with pytest.raises(SopkitError, match="D29653: the wall card lacks mandated phrases") as caught:
+        render_card(library.get("D29653"), library, proj, "A4")
+    assert "'Miclis'" in caught.value.message  # named only in the 'when' line
 
 
 def test_card_that_does_not_fit_fails_naming_the_procedure(

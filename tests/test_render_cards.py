@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -149,11 +150,11 @@ def test_errors_in_a_worker_name_the_procedure(project: Path, second: Path,
 
 
 def test_salt_covers_templates_site_and_print_date(project: Path) -> None:
-    proj = Project(project)
     site = "https://kvalitet.sshf.example/handbok/"
-    salt = cards.render_salt(proj, site, PRINTED)
-    assert salt == cards.render_salt(proj, site, PRINTED)
-    assert salt != cards.render_salt(proj, "https://intranett.example/", PRINTED)
-    assert salt != cards.render_salt(proj, site, PRINTED + dt.timedelta(days=1))
+    setting = cards.Setting(Project(project), site, PRINTED)
+    salt = cards.render_salt(setting)
+    assert salt == cards.render_salt(setting)
+    assert salt != cards.render_salt(replace(setting, site="https://intranett.example/"))
+    assert salt != cards.render_salt(replace(setting, printed=PRINTED + dt.timedelta(days=1)))
     (project / "templates" / "card" / "logo.svg").write_text("<svg/>", encoding="utf-8")
-    assert cards.render_salt(proj, site, PRINTED) != salt
+    assert cards.render_salt(setting) != salt

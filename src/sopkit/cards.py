@@ -2,11 +2,10 @@
 
 :func:`render_cards` looks up every card in a cache keyed on the procedure's
 content, the card templates, the font, the rendering code and WeasyPrint's
-version, the site address and the print date. It builds and checks the HTML
-of the cards that are not there (nothing is rendered before all of them are
-known to be complete), renders them on ``jobs`` worker processes that each
-keep one WeasyPrint renderer (one layout per procedure serves A4 and A5),
-and finally writes the PDFs.
+version, the site address and the print date. The cards that are not there
+are built, checked and rendered on ``jobs`` worker processes that each keep
+one WeasyPrint renderer (one layout per procedure serves A4 and A5). Only
+when every card is made are the PDFs written to the output folder.
 """
 
 from __future__ import annotations
@@ -16,13 +15,13 @@ import hashlib
 import math
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cardcontent, cardpdf, fetcher, render, textfmt
-from .cardcontent import build_card, card_html
+from .cardcontent import card_document
 from .cardpdf import CardRenderer
 from .errors import SopkitError
 from .library import Library
@@ -41,20 +40,31 @@ SIZES = tuple(cardpdf.PAPER)  # A4, A5
 
 @dataclass(frozen=True)
 class CardJob:
-    """The cards of one procedure to render: the sizes wanted and the card's HTML."""
+    """The cards of one procedure to render, in the sizes not in the cache."""
 
-    proc_id: str
+    proc: Procedure
     sizes: tuple[str, ...]
-    html: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What every card of a build shares: where the project is, the site, the date."""
+
+    project: Project
+    site: str
+    printed: dt.date
+
+    def render(self, job: CardJob, renderer: CardRenderer) -> dict[str, bytes]:
+        html = card_document(job.proc, self.project, site=self.site, printed=self.printed)
+        return renderer.render(html, job.sizes, job.proc.id)
 
 
 def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
     """``proc``'s wall card in ``size`` (A4 or A5) as one page of PDF."""
     if size not in SIZES:
         raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
-    html = card_html(build_card(proc, library, project), project)
-    return _renderer(project.root, project.templates / CARD_DIR).render(html, (size,),
-                                                                        proc.id)[size]
+    setting = Setting(project, site_url(project), library.today)
+    return setting.render(CardJob(proc, (size,)), _renderer(project))[size]
 
 
 def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int = 2,
@@ -62,27 +72,25 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     """Write ``out_dir/kort/{id}-{size}.pdf`` for every current procedure with a card.
 
     Obsolete procedures get no card, and PDFs left in ``out_dir/kort/`` from
-    cards that no longer exist are removed. Returns the paths written.
+    cards that no longer exist are removed. Returns the paths written; nothing
+    is written there unless every card could be made.
     """
     cache = cache_dir or project.build / "cache" / "cards"
-    site = site_url(project)
-    salt = render_salt(project, site, library.today)
+    setting = Setting(project, site_url(project), library.today)
+    salt = render_salt(setting)
     wanted = {(proc.id, size): cache / f"{card_key(proc, size, salt)}.pdf"
               for proc in library.current() if proc.card is not None for size in proc.card.sizes}
-    # Build (and check) only the cards not in the cache: their content changed.
     missing: dict[str, list[str]] = {}
     for (doc_id, size), cached in wanted.items():
         if not cached.exists():
             missing.setdefault(doc_id, []).append(size)
     procs = {proc.id: proc for proc in library.procedures}
-    todo = [CardJob(doc_id, tuple(sizes),
-                    card_html(build_card(procs[doc_id], library, project, site=site), project))
-            for doc_id, sizes in missing.items()]
+    todo = [CardJob(procs[doc_id], tuple(sizes)) for doc_id, sizes in missing.items()]
 
     cache.mkdir(parents=True, exist_ok=True)
-    for job, pdfs in zip(todo, _render_all(todo, project, jobs), strict=True):
-        for size, pdf in pdfs.items():
-            _write_atomic(wanted[job.proc_id, size], pdf)
+    for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
+        for size, pdf in pdfs.items():  # into the cache as they come: memory stays flat
+            _write_atomic(wanted[job.proc.id, size], pdf)
     written = []
     for (doc_id, size), cached in wanted.items():
         path = out_dir / CARD_PDF.format(id=doc_id, size=size)
@@ -94,14 +102,14 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     return written
 
 
-def render_salt(project: Project, site: str, printed: dt.date) -> str:
+def render_salt(setting: Setting) -> str:
     """Everything besides the procedure that shapes its cards, as one digest.
 
     The card templates (all of templates/card/), the code that turns them into
     PDF, the font, WeasyPrint's version, the site address and the print date.
     """
-    digest = hashlib.sha256(f"{site}\0{printed.isoformat()}\0".encode())
-    card_dir = project.templates / CARD_DIR
+    digest = hashlib.sha256(f"{setting.site}\0{setting.printed.isoformat()}\0".encode())
+    card_dir = setting.project.templates / CARD_DIR
     for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
@@ -121,44 +129,49 @@ def card_key(proc: Procedure, size: str, salt: str) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-_RENDERERS: dict[tuple[Path, Path], CardRenderer] = {}
+_RENDERERS: dict[Path, CardRenderer] = {}
 
 
-def _renderer(project_root: Path, card_dir: Path) -> CardRenderer:
+def _renderer(project: Project) -> CardRenderer:
     """This process's renderer for a project (one FontConfiguration, reused)."""
-    key = (project_root.resolve(), card_dir.resolve())
-    if key not in _RENDERERS:
-        _RENDERERS[key] = CardRenderer(*key)
-    return _RENDERERS[key]
+    root = project.root.resolve()
+    if root not in _RENDERERS:
+        _RENDERERS[root] = CardRenderer(root, project.templates.resolve() / CARD_DIR)
+    return _RENDERERS[root]
 
 
-def _render_all(todo: list[CardJob], project: Project, jobs: int) -> list[dict[str, bytes]]:
+def _render_all(todo: list[CardJob], setting: Setting, jobs: int
+                ) -> Iterator[dict[str, bytes]]:
     """PDFs for ``todo``, in order; in worker processes when that pays off."""
-    card_dir = project.templates / CARD_DIR
     workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
     if workers == 1:
-        renderer = _renderer(project.root, card_dir)
-        return [renderer.render(job.html, job.sizes, job.proc_id) for job in todo]
+        renderer = _renderer(setting.project)
+        yield from (setting.render(job, renderer) for job in todo)
+        return
     # spawn, not fork: a fresh interpreter per worker shares no threads or
     # fontconfig state with the parent.
     context = multiprocessing.get_context("spawn")
     chunk = max(1, min(16, math.ceil(len(todo) / (workers * 4))))
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(project.root, card_dir)) as pool:
-        return list(pool.map(_render_in_worker, todo, chunksize=chunk))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(setting,))
+    try:
+        yield from pool.map(_render_in_worker, todo, chunksize=chunk)
+    finally:  # on the first error, do not wait for the rest of the cards
+        pool.shutdown(cancel_futures=True)
 
 
-_WORKER: CardRenderer | None = None
+_WORKER: tuple[Setting, CardRenderer] | None = None
 
 
-def _start_worker(project_root: Path, card_dir: Path) -> None:
+def _start_worker(setting: Setting) -> None:
     global _WORKER
-    _WORKER = _renderer(project_root, card_dir)
+    _WORKER = setting, _renderer(setting.project)
 
 
 def _render_in_worker(job: CardJob) -> dict[str, bytes]:
     assert _WORKER is not None
-    return _WORKER.render(job.html, job.sizes, job.proc_id)
+    setting, renderer = _WORKER
+    return setting.render(job, renderer)
 
 
 # ---------------------------------------------------------------- files
