@@ -217,6 +217,14 @@ def test_a_template_that_drops_a_mandated_phrase_fails(project: Path) -> None:
     assert "'Miclis'" in caught.value.message  # named only in the 'when' line
 
 
+def test_pdf_ua_needs_alt_text_and_the_build_says_so(project: Path) -> None:
+    edit(project / "templates" / "card" / "card.html.j2", ' alt="QR-kode til {{ card.url }}"', "")
+    proj, library = _library(project)
+    with pytest.raises(SopkitError, match=r"D29653 \(A4\): WeasyPrint reported problems") as caught:
+        render_card(library.get("D29653"), library, proj, "A4")
+    assert "no required alt description" in caught.value.message
+
+
 def test_card_that_does_not_fit_fails_naming_the_procedure(
         project: Path, seed_file: Path, run: Callable[..., Result]) -> None:
     assert run("draft", "D29653").exit_code == 0
