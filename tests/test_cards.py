@@ -259,6 +259,28 @@ def test_a_glyph_missing_from_the_card_font_fails(project: Path, seed_file: Path
         render_card(library.get("D29653"), library, proj, "A5")
 
 
+def test_conditions_roles_notes_and_substeps(project: Path, seed_file: Path,
+                                             run: Callable[..., Result]) -> None:
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "            card: Meld saken i Min Sykehuspartner.\n",
+         "            card: Meld saken i Min Sykehuspartner.\n"
+         "            when: Hvis Unilab er nede\n"
+         "            role: Bioingeniør\n"
+         "            notes:\n"
+         "              - level: warning\n"
+         "                text: Ikke start analysene på nytt.\n"
+         "              - text: Bakgrunn som ikke står på kortet.\n"
+         "            steps:\n"
+         "              - id: write-down\n"
+         "                text: Noter klokkeslettet.\n")
+    proj, library = _library(project)
+    text = text_of(render_card(library.get("D29653"), library, proj, "A4"))
+    assert ("Hvis Unilab er nede: (Bioingeniør) Meld saken i Min Sykehuspartner. "
+            "Advarsel: Ikke start analysene på nytt.") in text
+    assert "Noter klokkeslettet." in text
+    assert "Bakgrunn som ikke står på kortet" not in text
+
+
 def test_contact_details_come_from_a_contacts_block(project: Path, seed_file: Path,
                                                     run: Callable[..., Result]) -> None:
     assert run("draft", "D29653").exit_code == 0

@@ -48,7 +48,7 @@ class Slot:
     """A piece of a ticket pattern: literal text, or a field to fill in."""
 
     text: str
-    field: bool = False
+    fill: bool = False  # a field the writer fills in
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def _ticket(ticket: TicketSpec | None) -> CardTicket | None:
         if literal:
             slots.append(Slot(literal))
         if name is not None:
-            slots.append(Slot(labels.get(name, name), field=True))
+            slots.append(Slot(labels.get(name, name), fill=True))
     return CardTicket(ticket.system, tuple(slots), ticket.first_sentence)
 
 
