@@ -217,6 +217,15 @@ def test_a_template_that_drops_a_mandated_phrase_fails(project: Path) -> None:
     assert "'Miclis'" in caught.value.message  # named only in the 'when' line
 
 
+def test_a_template_mistake_names_the_template_line(project: Path) -> None:
+    edit(project / "templates" / "card" / "card.html.j2", "{{ card.revision }}</span>",
+         "{{ card.revisjon }}</span>")
+    proj, library = _library(project)
+    with pytest.raises(SopkitError, match=r"D29653: templates/card/card.html.j2:\d+: "
+                                          r"UndefinedError: .*'revisjon'"):
+        render_card(library.get("D29653"), library, proj, "A4")
+
+
 def test_pdf_ua_needs_alt_text_and_the_build_says_so(project: Path) -> None:
     edit(project / "templates" / "card" / "card.html.j2", ' alt="QR-kode til {{ card.url }}"', "")
     proj, library = _library(project)

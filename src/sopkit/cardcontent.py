@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import traceback
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import quote
 
 import segno
+from jinja2 import TemplateError
 
 from .errors import SopkitError
 from .model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
@@ -119,7 +121,15 @@ def build_card(proc: Procedure, *, site: str, printed: dt.date) -> Card:
 
 
 def card_html(card: Card, project: Project) -> str:
-    return environment(project.templates).get_template(CARD_TEMPLATE).render(card=card)
+    """The card as HTML; a mistake in the template is reported with its line."""
+    try:
+        return environment(project.templates).get_template(CARD_TEMPLATE).render(card=card)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None) or next(
+            (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
+             if frame.filename.endswith(".j2")), "?")
+        raise SopkitError(f"{card.id}: templates/{CARD_TEMPLATE}:{line}: "
+                          f"{type(exc).__name__}: {exc}") from None
 
 
 def visible_text(html: str) -> str:
