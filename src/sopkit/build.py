@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import quality_site, site, ticket_site
+from .cards import render_cards
 from .library import Library, read_library
 from .project import Project
 from .verify import verify_site
@@ -30,6 +31,7 @@ def _quiet(_: str) -> None:
 class BuildReport:
     procedures: int = 0
     pages: int = 0
+    cards: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -77,6 +79,9 @@ def build_site(
     docs = project.build / "docs"
     site.write_docs(docs, project, files)
 
+    phase("rendering wall cards")
+    report.cards = len(render_cards(library, project, docs))
+
     phase("building the site with MkDocs")
     staging = target.with_name(f".{target.name}.building")
     _remove(staging)
@@ -98,6 +103,7 @@ def _generated_files(library: Library, project: Project) -> dict[str, str | byte
     files: dict[str, str | bytes] = {}
     files.update(site.page_files(
         library, project,
+        cards={p.id: list(p.card.sizes) for p in library.current() if p.card is not None},
         ticket_blocks=ticket_site.ticket_blocks(library, project),
         composer_pages=ticket_site.composer_pages(library),
     ))

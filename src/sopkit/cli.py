@@ -134,7 +134,8 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
     report = build_site(project, strict=strict, target=output, progress=progress)
     where = output or project.site
     click.echo(f"Built {where}: {_count(report.procedures, 'procedure')}, "
-               f"{_count(report.pages, 'page')} in {report.total:.1f} s.")
+               f"{_count(report.pages, 'page')}, {_count(report.cards, 'card')} "
+               f"in {report.total:.1f} s.")
 
 
 @cli.command()
@@ -457,6 +458,33 @@ def pdf_command(project: Project, doc_id: str, revision: str | None,
     target.write_bytes(data)
     click.echo(f"wrote {target} ({doc_id} revision {revision}, {PDF_VARIANT.upper()}, "
                f"{len(data) // 1024} KiB)")
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--size", type=click.Choice(["A4", "A5"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper size (portrait).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF file to write [default: DOC_ID-SIZE.pdf in the current folder].")
+@pass_project
+def card(project: Project, doc_id: str, size: str, output: Path | None) -> None:
+    """Render DOC_ID's wall card as a one-page PDF.
+
+    The card shows the steps in their card wording, the ticket's subject and
+    first sentence, the key contact and, in the footer, the document-control
+    facts and a QR code to the procedure's page with the card's revision
+    (the address comes from site_url in mkdocs.yml). './scripts/build' makes
+    every card; this command makes one, e.g. to print it now.
+    """
+    from .cards import render_card  # WeasyPrint is slow to import: only here
+
+    size = size.upper()
+    library = read_library(project.procedures)
+    for warning in library.warnings.sorted():
+        click.echo(warning.format(), err=True)
+    pdf = render_card(library.get(doc_id), library, project, size)
+    target = output or Path(f"{doc_id}-{size}.pdf")
+    target.write_bytes(pdf)
+    click.echo(f"wrote {target}")
 
 
 def main() -> None:

@@ -1,0 +1,160 @@
+"""render_cards: every card of the library, cached on content, in parallel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from conftest import edit
+from sopkit import cards
+from sopkit.cardpdf import CardRenderer
+from sopkit.cards import render_cards
+from sopkit.errors import SopkitError
+from sopkit.library import Library, read_library
+from sopkit.project import Project
+
+PRINTED = dt.date(2026, 11, 25)
+
+
+@pytest.fixture
+def second(project: Path, seed_file: Path, run: Callable[..., Result]) -> Path:
+    """A second procedure, D29654: a copy of the seed, as a draft."""
+    path = seed_file.with_name("D29654-kopi.yml")
+    shutil.copy(seed_file, path)
+    edit(path, "id: D29653", "id: D29654")
+    assert run("draft", "D29654").exit_code == 0
+    return path
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Labels of the cards rendered in this process."""
+    done: list[str] = []
+    original = CardRenderer.render
+
+    def counting(self: CardRenderer, html: str, sizes: Sequence[str], doc_id: str
+                 ) -> dict[str, bytes]:
+        done.extend(f"{doc_id} ({size})" for size in sizes)
+        return original(self, html, sizes, doc_id)
+
+    monkeypatch.setattr(CardRenderer, "render", counting)
+    return done
+
+
+def _library(project: Path) -> tuple[Project, Library]:
+    proj = Project(project)
+    return proj, read_library(proj.procedures, on=PRINTED)
+
+
+def _build(project: Path, out: Path, jobs: int = 1, **kwargs: object) -> list[Path]:
+    proj, library = _library(project)
+    return render_cards(library, proj, out, jobs=jobs, **kwargs)  # type: ignore[arg-type]
+
+
+def test_writes_every_size_of_every_card(project: Path, tmp_path: Path,
+                                         renders: list[str]) -> None:
+    out = tmp_path / "docs"
+    written = _build(project, out)
+    assert written == [out / "kort" / "D29653-A4.pdf", out / "kort" / "D29653-A5.pdf"]
+    assert all(path.read_bytes().startswith(b"%PDF-1.7") for path in written)
+    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 2
+    assert sorted(renders) == ["D29653 (A4)", "D29653 (A5)"]
+
+
+def test_sizes_come_from_the_card_definition(project: Path, seed_file: Path,
+                                             run: Callable[..., Result], tmp_path: Path) -> None:
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "  contact: Brukerstøtte\n", "  contact: Brukerstøtte\n  sizes: [A5]\n")
+    assert [p.name for p in _build(project, tmp_path / "docs")] == ["D29653-A5.pdf"]
+
+
+def test_rebuild_renders_only_what_changed(project: Path, second: Path, tmp_path: Path,
+                                           renders: list[str]) -> None:
+    out = tmp_path / "docs"
+    _build(project, out)
+    assert len(renders) == 4
+    before = {p.name: p.read_bytes() for p in (out / "kort").iterdir()}
+
+    renders.clear()
+    _build(project, out)
+    assert renders == []
+    assert {p.name: p.read_bytes() for p in (out / "kort").iterdir()} == before
+
+    edit(second, "card: Meld saken i Min Sykehuspartner.", "card: Meld saken i Min Sykehuspartner!")
+    _build(project, out)
+    assert sorted(renders) == ["D29654 (A4)", "D29654 (A5)"]
+    assert (out / "kort" / "D29653-A4.pdf").read_bytes() == before["D29653-A4.pdf"]
+    assert (out / "kort" / "D29654-A4.pdf").read_bytes() != before["D29654-A4.pdf"]
+    # Old cache entries are dropped: one per card that exists.
+    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 4
+
+
+def test_a_changed_stylesheet_renders_every_card_again(project: Path, tmp_path: Path,
+                                                       renders: list[str]) -> None:
+    _build(project, tmp_path / "docs")
+    renders.clear()
+    css = project / "templates" / "card" / "card.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh2 { font-weight: 400; }\n",
+                   encoding="utf-8")
+    _build(project, tmp_path / "docs")
+    assert len(renders) == 2
+
+
+def test_cards_that_no_longer_exist_are_removed(project: Path, second: Path,
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    _build(project, out)
+    (out / "kort" / "les-meg.txt").write_text("not a card", encoding="utf-8")
+    second.unlink()
+    _build(project, out)
+    assert sorted(p.name for p in (out / "kort").iterdir()) == [
+        "D29653-A4.pdf", "D29653-A5.pdf", "les-meg.txt"]
+
+
+def test_the_cache_folder_can_be_chosen(project: Path, tmp_path: Path) -> None:
+    _build(project, tmp_path / "docs", cache_dir=tmp_path / "cache")
+    assert len(list((tmp_path / "cache").glob("*.pdf"))) == 2
+    assert not (project / "build").exists()
+
+
+def test_a_card_that_fails_writes_nothing(project: Path, second: Path, tmp_path: Path) -> None:
+    edit(second, "card: Meld saken i Min Sykehuspartner.",
+         "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 60)
+    with pytest.raises(SopkitError, match=r"D29654 \(A(4|5)\): the card does not fit"):
+        _build(project, tmp_path / "docs")
+    assert not (tmp_path / "docs").exists()
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_same_bytes(project: Path, second: Path, tmp_path: Path) -> None:
+    one = _build(project, tmp_path / "one", jobs=1, cache_dir=tmp_path / "cache1")
+    two = _build(project, tmp_path / "two", jobs=2, cache_dir=tmp_path / "cache2")
+    assert [p.name for p in one] == [p.name for p in two]
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+
+
+@pytest.mark.slow
+def test_errors_in_a_worker_name_the_procedure(project: Path, second: Path,
+                                               tmp_path: Path) -> None:
+    edit(second, "card: Meld saken i Min Sykehuspartner.",
+         "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 60)
+    with pytest.raises(SopkitError, match=r"D29654 \(A(4|5)\): the card does not fit"):
+        _build(project, tmp_path / "docs", jobs=2)
+
+
+def test_salt_covers_templates_site_and_print_date(project: Path) -> None:
+    site = "https://kvalitet.sshf.example/handbok/"
+    setting = cards.Setting(Project(project), site, PRINTED)
+    salt = cards.render_salt(setting)
+    assert salt == cards.render_salt(setting)
+    assert salt != cards.render_salt(replace(setting, site="https://intranett.example/"))
+    assert salt != cards.render_salt(replace(setting, printed=PRINTED + dt.timedelta(days=1)))
+    (project / "templates" / "card" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    assert cards.render_salt(setting) != salt
