@@ -252,3 +252,10 @@ def test_strict_build_fails_on_overdue_review(tmp_path):
     with pytest.raises(InvalidInput, match="review overdue"):
         build_site(Project(root), strict=True)
     assert not (root / "site").exists()
+
+
+def test_procedure_page_links_to_its_cards(built_site, d29653):
+    links = Page(d29653).links
+    for size in ("A4", "A5"):
+        assert f"../kort/D29653-{size}.pdf" in links
+        assert (built_site / "kort" / f"D29653-{size}.pdf").read_bytes().startswith(b"%PDF")
