@@ -18,9 +18,7 @@ import datetime as dt
 import json
 import os
 import platform
-import random
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,67 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from synthetic import make_project, write_procedure
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
 PRINTED = dt.date(2026, 11, 25)
-
-VERBS = ["Kontroller", "Noter", "Meld", "Ring", "Sjekk", "Skriv", "Vent på", "Bekreft", "Les av",
-         "Merk", "Send", "Registrer"]
-OBJECTS = ["prøvenummeret", "feilmeldingen", "saksnummeret", "analysatoren", "temperaturen",
-           "reagenslotten", "kontrollresultatet", "pasientens ID", "rekvisisjonen", "tidspunktet",
-           "instrumentloggen", "vakthavende lege"]
-TAILS = ["før du går videre.", "i avvikssystemet.", "på skjemaet ved instrumentet.",
-         "og gi beskjed til vakthavende bioingeniør.", "i Min Sykehuspartner.",
-         "med dato og klokkeslett.", "og oppgi saksnummer.", "hvis Unilab er nede."]
-
-
-def synthetic(seed: dict[str, Any], number: int) -> dict[str, Any]:
-    """A procedure like the seed: same shape, its own ID, title and 7-9 steps."""
-    rng = random.Random(number)
-    doc = json.loads(json.dumps(seed, default=str))
-    doc["id"] = f"D{10000 + number}"
-    doc["title"] = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} ved driftsstans, rutine {number}"
-    steps = []
-    for index in range(rng.randint(7, 9)):
-        text = " ".join([rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(TAILS)])
-        long = text + " " + " ".join([rng.choice(VERBS).lower(), rng.choice(OBJECTS),
-                                      rng.choice(TAILS)])
-        steps.append({"id": f"step-{index + 1}", "text": long, "card": text})
-    steps[-1] = {"id": "phone-support", "text": "Ring Brukerstøtte og oppgi saksnummer.",
-                 "card": "Ring Brukerstøtte og oppgi saksnummer. Si at saken gjelder et "
-                         "fagsystem med kritikalitet 1."}
-    doc["sections"] = [s for s in doc["sections"] if s["kind"] != "procedure"]
-    doc["sections"].append({"kind": "procedure", "body": [{"steps": steps}]})
-    doc["mandated_phrases"] = ["Ring Brukerstøtte", "saksnummer", "kritikalitet 1"]
-    doc["urgent"] = False
-    revision = doc["revisions"][-1]
-    revision.update(approved="2026-06-01", changed="2026-06-01", valid_until="2028-06-01")
-    return doc
-
-
-def make_project(root: Path, count: int) -> None:
-    for name in ("templates", "mkdocs.yml"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    documents = root / "procedure" / "documents"
-    documents.mkdir(parents=True)
-    for name in ("handbook.yml", "applications.yml"):
-        shutil.copy(REPO / "procedure" / name, root / "procedure" / name)
-    seed = yaml.safe_load(SEED.read_text(encoding="utf-8"))
-    for number in range(count):
-        doc = synthetic(seed, number)
-        write_procedure(documents / f"{doc['id']}-syntetisk.yml", doc)
-
-
-def write_procedure(path: Path, doc: dict[str, Any]) -> None:
-    """Write ``doc`` as approved: with the fingerprint of its content."""
-    from sopkit.model import Procedure
-    from sopkit.revisions import fingerprint
-
-    doc["revisions"][-1]["fingerprint"] = fingerprint(Procedure.model_validate(doc))
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
 
 # ---------------------------------------------------------------- one timed run (child)
 

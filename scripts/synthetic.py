@@ -3,7 +3,7 @@
 ``make_project(root, n)`` copies the real project (settings, application
 register, templates, mkdocs.yml) and adds ``n`` generated approved procedures
 spread over a four-level Dokumentplassering tree, each with purpose, scope,
-background, 7-9 steps (some with notes and sub-steps, all with card wording),
+background, 6-8 steps (one with a note, one with a sub-step, all with card wording),
 a contact table, mandated phrases and a valid fingerprint.
 """
 
@@ -41,17 +41,17 @@ def _sentence(rng: random.Random, words: int = 12) -> str:
 def procedure_data(index: int, rng: random.Random) -> dict[str, Any]:
     doc_id = f"D{10000 + index}"
     steps = []
-    for number in range(rng.randint(7, 9)):
+    for number in range(rng.randint(6, 8)):
         step: dict[str, Any] = {
             "id": f"steg-{number + 1}",
             "text": " ".join(_sentence(rng) for _ in range(2)),
             "card": _sentence(rng, 6),
         }
-        if number % 4 == 1:
-            step["notes"] = [{"level": "important", "text": _sentence(rng)}]
-        if number % 5 == 2:
-            step["steps"] = [{"id": f"steg-{number + 1}-{s}", "text": _sentence(rng)}
-                             for s in range(1, 3)]
+        if number == 1:
+            step["notes"] = [{"level": "important", "text": _sentence(rng, 8)}]
+        if number == 2:
+            step["steps"] = [{"id": f"steg-{number + 1}-1", "text": _sentence(rng),
+                              "card": _sentence(rng, 4)}]
         steps.append(step)
     data: dict[str, Any] = {
         "id": doc_id,
@@ -77,16 +77,22 @@ def procedure_data(index: int, rng: random.Random) -> dict[str, Any]:
                 {"role": "Seksjonsleder", "phone": "380 00 001", "hours": "Dagtid"},
             ]}]},
         ],
-        "mandated_phrases": [steps[0]["text"].split(".")[0]],
-        "card": {"when": _sentence(rng), "contact": "Vakthavende bioingeniør"},
+        "mandated_phrases": [steps[0]["card"].rstrip(".")],
+        "card": {"when": _sentence(rng, 10), "contact": "Vakthavende bioingeniør"},
         "revisions": [{
             "revision": "1.00", "changed": "2026-01-05", "changes": "Ny prosedyre.",
             "approved": "2026-01-05", "approved_by": "Kvalitetsleder Kari Nordmann",
             "valid_until": "2028-01-05",
         }],
     }
-    data["revisions"][0]["fingerprint"] = fingerprint(Procedure.model_validate(data))
     return data
+
+
+def write_procedure(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` as an approved procedure: with the fingerprint of its content."""
+    data["revisions"][-1]["fingerprint"] = fingerprint(Procedure.model_validate(data))
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+                    encoding="utf-8")
 
 
 def make_project(root: Path, n: int, *, seed: int = 1) -> Path:
@@ -104,8 +110,5 @@ def make_project(root: Path, n: int, *, seed: int = 1) -> Path:
     rng = random.Random(seed)
     for index in range(n):
         data = procedure_data(index, rng)
-        (docs / f"{data['id']}-rutine.yml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-            encoding="utf-8",
-        )
+        write_procedure(docs / f"{data['id']}-rutine.yml", data)
     return root
