@@ -42,10 +42,11 @@ def procedure_data(index: int, rng: random.Random) -> dict[str, Any]:
     doc_id = f"D{10000 + index}"
     steps = []
     for number in range(rng.randint(6, 8)):
+        card = _sentence(rng, 6)  # the card wording is also the step's first sentence
         step: dict[str, Any] = {
             "id": f"steg-{number + 1}",
-            "text": " ".join(_sentence(rng) for _ in range(2)),
-            "card": _sentence(rng, 6),
+            "text": f"{card} {_sentence(rng)}",
+            "card": card,
         }
         if number == 1:
             step["notes"] = [{"level": "important", "text": _sentence(rng, 8)}]
