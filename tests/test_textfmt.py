@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sopkit.textfmt import inline_html, plain
 
 
@@ -25,3 +27,13 @@ def test_unsafe_links_are_not_links():
 def test_plain_removes_markup_and_folds_space():
     assert plain("Saken *skal*\n  distribueres av **OK**.") == "Saken skal distribueres av OK."
     assert plain("5 < 6 & 7") == "5 < 6 & 7"
+
+
+@pytest.mark.parametrize("text", [
+    "Saken skal distribueres av OK.", 'Sitat: "OK skal hjelpe"', "Ring 380 00 000 (døgnet rundt)",
+    "  mellomrom  rundt  ", "a = b; c/d, e-f", "Prosent 5 % og pluss + minus -",
+])
+def test_fast_path_matches_the_parser(text):
+    from sopkit.textfmt import _parser
+
+    assert inline_html(text) == _parser().renderInline(text).strip()

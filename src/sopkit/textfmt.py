@@ -14,6 +14,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 
 _ALLOWED_LINK = re.compile(r"^(https?:|mailto:|[^:]*$)", re.IGNORECASE)
+# Text without any of these characters has no markup: the parser would only escape it.
+_MARKUP = re.compile(r"[*_`\[\]<>&\\!\n]")
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
@@ -29,12 +31,16 @@ def _parser() -> MarkdownIt:
 @lru_cache(maxsize=4096)
 def inline_html(text: str) -> str:
     """Render one text field to safe inline HTML."""
+    if not _MARKUP.search(text):
+        return text.replace('"', "&quot;").strip()
     return _parser().renderInline(text).strip()
 
 
 @lru_cache(maxsize=4096)
 def plain(text: str) -> str:
     """The words a reader sees: Markdown markup removed, whitespace folded."""
+    if not _MARKUP.search(text):
+        return normalize(text)
     return normalize(html.unescape(_TAG.sub("", inline_html(text))))
 
 
