@@ -151,5 +151,5 @@ def test_draft_has_no_archival_pdf(run, project, seed_file):
 
 def test_fetcher_refuses_files():
     html = '<html><body><img src="file:///etc/passwd"><p>x</p></body></html>'
-    with pytest.raises(SopkitError, match="refused to fetch 'file:///etc/passwd'"):
+    with pytest.raises(SopkitError, match="refused to fetch file:///etc/passwd: only data: URLs"):
         render_pdf(html, "", base_url="file:///tmp/")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SopkitError
+from .fetcher import SandboxFetcher
 from .history import Version
 from .library import Library
 from .project import Project
@@ -76,20 +77,6 @@ def archival_html(version: Version, library: Library, project: Project) -> str:
     )
 
 
-def _data_only_fetcher() -> Any:
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class DataOnly(URLFetcher):
-        """Refuses every URL but ``data:``: an archival PDF embeds what it shows."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith("data:"):
-                raise FatalURLFetchingError(f"refused to fetch {url[:80]!r}")
-            return super().fetch(url, headers)
-
-    return DataOnly()
-
-
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -105,7 +92,7 @@ def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: Any = None) -
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = url_fetcher or _data_only_fetcher()
+    fetcher = url_fetcher or SandboxFetcher(())  # no folders: data: URLs only
     fonts = FontConfiguration()
     collect = _Collect()
     logger = logging.getLogger("weasyprint")

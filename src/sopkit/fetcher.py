@@ -52,6 +52,8 @@ class SandboxFetcher(URLFetcher):
         if parts.netloc not in ("", "localhost"):
             self._refuse(url, f"files on another host ({parts.netloc}) may not be used")
         path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not self.roots:
+            self._refuse(url, "only data: URLs may be used here")
         if not any(path.is_relative_to(root) for root in self.roots):
             allowed = " or ".join(str(root) for root in self.roots)
             self._refuse(url, f"{path} is outside {allowed}")
