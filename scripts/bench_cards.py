@@ -3,8 +3,8 @@
 
     PYTHONPATH=src .venv/bin/python scripts/bench_cards.py [--n 1000] [--no-record]
 
-Writes a temporary project with N realistic procedures (7-9 steps with card
-wording, like the seed), then times ``render_cards`` in a fresh process per
+Writes a temporary project with N realistic procedures (scripts/synthetic.py:
+6-8 steps with card wording), then times ``render_cards`` in a fresh process per
 mode, with an empty cache: jobs=1 and jobs=2. Reports wall time per card,
 CPU, resident memory over the run (sampled, with the workers), whether both
 modes gave byte-identical PDFs, and the time of a rebuild after editing one
@@ -169,7 +169,8 @@ def record(count: int, results: list[dict[str, Any]], identical: bool) -> None:
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     if "\n## Wall cards\n" not in text:
         text = text.rstrip("\n") + "\n\n## Wall cards\n\n`scripts/bench_cards.py`: synthetic " \
-            "procedures like the seed (7-9 steps with card wording), both sizes, empty cache, " \
+            "procedures from `scripts/synthetic.py` (6-8 steps with card wording), " \
+            "both sizes, empty cache, " \
             "one fresh process per mode. Wall time is for `render_cards` alone (importing " \
             "sopkit and WeasyPrint is listed apart).\n"
     load = os.getloadavg()[0]
