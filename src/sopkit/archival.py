@@ -21,7 +21,6 @@ same bytes. Any WeasyPrint warning (a missing font, bad CSS) fails the render.
 from __future__ import annotations
 
 import base64
-import logging
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from .errors import SopkitError
 from .fetcher import SandboxFetcher
 from .history import Version
 from .library import Library
+from .logs import warnings_logged
 from .project import Project
 from .render import render
 
@@ -77,15 +77,6 @@ def archival_html(version: Version, library: Library, project: Project) -> str:
     )
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: Any = None) -> bytes:
     """HTML to PDF/A-2u bytes with WeasyPrint; any WeasyPrint warning is an error."""
     from weasyprint import CSS, HTML
@@ -94,26 +85,23 @@ def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: Any = None) -
 
     fetcher = url_fetcher or SandboxFetcher(())  # no folders: data: URLs only
     fonts = FontConfiguration()
-    collect = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collect)
-    try:
-        stylesheets = [CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher),
-                       CSS(string=css, font_config=fonts, url_fetcher=fetcher)]
-        with warnings.catch_warnings():
-            # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it
-            warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-            pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-                stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT,
-                pdf_tags=True,
-            )
-    except FatalURLFetchingError as exc:
-        raise SopkitError(f"archival PDF: {exc}") from None
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:
+    with warnings_logged("weasyprint") as messages:
+        try:
+            stylesheets = [CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher),
+                           CSS(string=css, font_config=fonts, url_fetcher=fetcher)]
+            with warnings.catch_warnings():
+                # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it
+                warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc",
+                                        ResourceWarning)
+                pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+                    stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT,
+                    pdf_tags=True,
+                )
+        except FatalURLFetchingError as exc:
+            raise SopkitError(f"archival PDF: {exc}") from None
+    if messages:
         raise SopkitError("WeasyPrint warned while making the archival PDF:\n"
-                          + "\n".join(f"  {m}" for m in collect.messages))
+                          + "\n".join(f"  {m}" for m in messages))
     assert pdf is not None
     return pdf
 

@@ -16,10 +16,9 @@ glyph drawn from a font other than the card font fail the card too.
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible as card_font
@@ -31,6 +30,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .errors import SopkitError
 from .fetcher import RefusedURL, SandboxFetcher
+from .logs import warnings_logged
 
 # Page sizes in PDF points (1/72 in), width x height, portrait.
 PAPER: dict[str, tuple[float, float]] = {
@@ -56,7 +56,6 @@ FONT_FILES = {
 CARD_CSS = "card.css"  # in templates/card/, applied to every card
 # Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
 PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-LOGGER = logging.getLogger("weasyprint")
 _HINT = ("    hint: shorten the steps' 'card:' wording or the card's 'when:' line in the "
          "procedure's YAML")
 
@@ -132,21 +131,16 @@ class CardRenderer:
     def _strict(self, label: str) -> Iterator[None]:
         """Turn WeasyPrint warnings and refused URLs into errors naming ``label``."""
         self.fetcher.refused.clear()
-        records = _Collector()
-        LOGGER.addHandler(records)
-        try:
+        # A refused URL is recorded by the fetcher and reported below.
+        with warnings_logged("weasyprint") as messages, suppress(RefusedURL):
             yield
-        except RefusedURL:
-            pass  # recorded by the fetcher: reported below
-        finally:
-            LOGGER.removeHandler(records)
         if self.fetcher.refused:  # also those WeasyPrint caught (in SVG images)
             raise SopkitError(f"{label}: {self.fetcher.refused[0]}\n    hint: cards may only "
                               "use data: URLs and files inside the project or the card font "
                               "package")
-        if records.messages:
+        if messages:
             raise SopkitError(f"{label}: WeasyPrint reported problems:\n    "
-                              + "\n    ".join(records.messages))
+                              + "\n    ".join(messages))
 
     @staticmethod
     def _check_fonts(document: Document, label: str) -> None:
@@ -186,17 +180,6 @@ def _exactly_a5(document: Document, pdf: pydyf.PDF) -> None:
         x, y = left + (right - left - width) / 2, top + (bottom - top - height) / 2
         box = pydyf.Array([x, y, x + width, y + height])
         page["MediaBox"] = page["TrimBox"] = page["BleedBox"] = box
-
-
-class _Collector(logging.Handler):
-    """Collects WeasyPrint's warnings and errors (not its progress messages)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname}: {record.getMessage()}")
 
 
 __all__ = ["BODY_PT", "FONT_FAMILY", "MIN_PT", "PAPER", "WEASYPRINT_VERSION", "CardRenderer",

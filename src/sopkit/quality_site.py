@@ -15,7 +15,6 @@ Earlier texts come from git history (:mod:`sopkit.history`).
 from __future__ import annotations
 
 import itertools
-import posixpath
 from dataclasses import dataclass
 
 from .diff import ProcedureDiff, compare
@@ -24,19 +23,13 @@ from .library import Library
 from .model import Procedure
 from .project import Project
 from .register import rows
-from .render import PROCEDURE_PAGE, render
+from .render import PROCEDURE_PAGE, href, render
 
 REGISTER_PAGE = "dokumentregister.md"
 CHANGES_PAGE = "endringer/{id}.md"
 REVISION_PAGE = "arkiv/{id}-{revision}.md"
 REVISIONS_PAGE = "arkiv/revisjoner.md"
 STYLESHEET = "assets/stylesheets/quality.css"
-
-
-def href(from_page: str, to: str) -> str:
-    """A relative link from one docs page to another page's ``.html`` (or an asset)."""
-    target = to.removesuffix(".md") + ".html" if to.endswith(".md") else to
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ Markdown subset of procedure text.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +22,12 @@ from .textfmt import inline_html, plain
 # Pages and ticket links use these paths (relative to the site root) everywhere.
 PROCEDURE_PAGE = "dokumenter/{id}.md"
 CARD_PDF = "kort/{id}-{size}.pdf"
+
+
+def href(from_page: str, to: str) -> str:
+    """A relative link from one docs page to another page's ``.html`` (or an asset)."""
+    target = to.removesuffix(".md") + ".html" if to.endswith(".md") else to
+    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
 def norwegian_date(value: dt.date | None) -> str:

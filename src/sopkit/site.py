@@ -8,7 +8,6 @@ swapped (see the design notes on MkDocs 2.0 and Zensical).
 
 from __future__ import annotations
 
-import logging
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,9 +18,10 @@ from markupsafe import Markup
 
 from .errors import SopkitError
 from .library import Library
+from .logs import warnings_logged
 from .model import Application, Procedure
 from .project import Project
-from .render import CARD_PDF, PROCEDURE_PAGE, render
+from .render import CARD_PDF, PROCEDURE_PAGE, href, render
 
 NavItem = dict[str, Any]
 ASSETS = "assets"
@@ -85,13 +85,14 @@ def page_files(
             and proc.current.valid_until < library.today
         )
         composer = composer_pages.get(proc.id)
-        files[PROCEDURE_PAGE.format(id=proc.id)] = render(
+        page = PROCEDURE_PAGE.format(id=proc.id)
+        files[page] = render(
             templates, "site/procedure.md.j2",
             proc=proc, rev=proc.current, approved=approved, overdue=overdue,
             apps=[library.applications[key] for key in proc.applications],
-            cards=[(size, "../" + CARD_PDF.format(id=proc.id, size=size))
+            cards=[(size, href(page, CARD_PDF.format(id=proc.id, size=size)))
                    for size in cards.get(proc.id, [])],
-            composer_href=f"../{composer.removesuffix('.md')}.html" if composer else "",
+            composer_href=href(page, composer) if composer else "",
             ticket_block=Markup(ticket_blocks.get(proc.id, "")),
             titles=titles, today=library.today,
         )
@@ -147,36 +148,24 @@ def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -
             target.write_text(content, encoding="utf-8")
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> None:
     """Build the site with MkDocs + Material. Any MkDocs warning fails the build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
 
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    try:
-        config = load_config(
-            config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
-            strict=True,
-        )
-        config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
-        config.extra_javascript.extend(j for j in EXTRA_JS if j not in config.extra_javascript)
-        build(config)
-    except (Abort, ConfigurationError) as exc:
-        details = "\n".join(f"  {m}" for m in collect.messages)
-        raise SopkitError(f"MkDocs build failed: {exc}\n{details}".rstrip()) from None
-    finally:
-        logger.removeHandler(collect)
-    if collect.messages:
-        raise SopkitError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collect.messages))
+    with warnings_logged("mkdocs") as messages:
+        try:
+            config = load_config(
+                config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
+                strict=True,
+            )
+            config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
+            config.extra_javascript.extend(
+                j for j in EXTRA_JS if j not in config.extra_javascript)
+            build(config)
+        except (Abort, ConfigurationError) as exc:
+            details = "\n".join(f"  {m}" for m in messages)
+            raise SopkitError(f"MkDocs build failed: {exc}\n{details}".rstrip()) from None
+    if messages:
+        raise SopkitError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in messages))

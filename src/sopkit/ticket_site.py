@@ -9,7 +9,6 @@ and needs nothing in ``mkdocs.yml``.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from html import unescape
 from pathlib import Path
@@ -18,7 +17,7 @@ from .errors import SopkitError
 from .library import Library
 from .model import Procedure
 from .project import Project
-from .render import PROCEDURE_PAGE, render
+from .render import PROCEDURE_PAGE, href, render
 from .ticket import BUILTINS, composer_data, fill, spec
 from .verify import article
 
@@ -27,12 +26,6 @@ COMPOSER_JS = "assets/javascripts/composer.js"
 COMPOSER_CSS = "assets/stylesheets/composer.css"
 COMPOSER_TEMPLATE = "site/composer.md.j2"
 BLOCK_TEMPLATE = "site/ticket_block.md.j2"
-
-
-def href(from_page: str, to: str) -> str:
-    """A relative link between two docs paths, to the built ``.html`` page."""
-    target = to.removesuffix(".md") + ".html" if to.endswith(".md") else to
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
 def with_ticket(library: Library) -> list[Procedure]:
