@@ -34,9 +34,16 @@ def own(url: str, base: str) -> bool:
 
 
 def open_page(browser, url: str, base: str):
-    page = browser.new_page()
+    """A page in a fresh context that records every request going outside the site.
+
+    Requests are recorded on the context, so those of the search worker count too;
+    closing the page closes its context.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    page.on("close", lambda _: context.close())
     outside: list[str] = []
-    page.on("request", lambda r: None if own(r.url, base) else outside.append(r.url))
+    context.on("request", lambda r: None if own(r.url, base) else outside.append(r.url))
     page.goto(url)
     return page, outside
 
