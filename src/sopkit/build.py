@@ -11,12 +11,14 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import quality_site, site, ticket_site
 from .cards import render_cards
+from .history import History
 from .library import Library, read_library
+from .model import Procedure
 from .project import Project
 from .verify import verify_site
 
@@ -74,13 +76,15 @@ def build_site(
     report.procedures = len(library.procedures)
 
     phase("rendering pages")
-    files = _generated_files(library, project)
+    history = History(library)
+    published, drafts = in_force(library, history)
+    files = _generated_files(library, published, drafts, history, project)
     report.pages = sum(1 for name in files if name.endswith(".md"))
     docs = project.build / "docs"
     site.write_docs(docs, project, files)
 
     phase("rendering wall cards")
-    report.cards = len(render_cards(library, project, docs))
+    report.cards = len(render_cards(published, project, docs))
 
     phase("building the site with MkDocs")
     staging = target.with_name(f".{target.name}.building")
@@ -89,8 +93,8 @@ def build_site(
         nav = site.navigation(library, extra=quality_site.nav_items(library))
         site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
         phase("verifying outputs")
-        verify_site(library, staging)
-        ticket_site.verify_built(library, project, staging)
+        verify_site(published, staging, drafts)
+        ticket_site.verify_built(published, project, staging)
         phase("publishing")
         _swap(staging, target)
     finally:
@@ -99,16 +103,40 @@ def build_site(
     return report
 
 
-def _generated_files(library: Library, project: Project) -> dict[str, str | bytes]:
+def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:
+    """The library as staff must see it, and the drafts under way.
+
+    While an approved document has a new draft, its last approved text stays in
+    force: that text (from the working file or git, proven by its fingerprint)
+    takes the draft's place on its page, its card and its ticket. The drafts are
+    returned apart, for pages of their own.
+    """
+    shown: list[Procedure] = []
+    drafts: dict[str, Procedure] = {}
+    for proc in library.procedures:
+        last = proc.last_approved
+        if proc.status == "draft" and last is not None:
+            approved = history.version(proc.id, last.revision).proc
+            shown.append(approved.model_copy(update={"status": "approved"}))
+            drafts[proc.id] = proc
+        else:
+            shown.append(proc)
+    return replace(library, procedures=tuple(shown)), drafts
+
+
+def _generated_files(library: Library, published: Library, drafts: dict[str, Procedure],
+                     history: History, project: Project) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     files.update(site.page_files(
-        library, project,
-        cards={p.id: list(p.card.sizes) for p in library.current() if p.card is not None},
-        ticket_blocks=ticket_site.ticket_blocks(library, project),
-        composer_pages=ticket_site.composer_pages(library),
+        published, project,
+        cards={p.id: list(p.card.sizes) for p in published.current() if p.card is not None},
+        ticket_blocks=ticket_site.ticket_blocks(published, project),
+        composer_pages=ticket_site.composer_pages(published),
+        drafts={doc_id: (draft, ticket_site.ticket_block_html(draft, library, project)
+                         if draft.ticket else "") for doc_id, draft in drafts.items()},
     ))
-    files.update(ticket_site.site_files(library, project))
-    files.update(quality_site.site_files(library, project))
+    files.update(ticket_site.site_files(published, project))
+    files.update(quality_site.site_files(library, project, history))
     return files
 
 

@@ -21,6 +21,7 @@ from .textfmt import inline_html, plain
 
 # Pages and ticket links use these paths (relative to the site root) everywhere.
 PROCEDURE_PAGE = "dokumenter/{id}.md"
+DRAFT_PAGE = "utkast/{id}.md"
 CARD_PDF = "kort/{id}-{size}.pdf"
 
 

@@ -21,7 +21,7 @@ from .library import Library
 from .logs import warnings_logged
 from .model import Application, Procedure
 from .project import Project
-from .render import CARD_PDF, PROCEDURE_PAGE, href, render
+from .render import CARD_PDF, DRAFT_PAGE, PROCEDURE_PAGE, href, render
 
 NavItem = dict[str, Any]
 ASSETS = "assets"
@@ -64,51 +64,68 @@ def page_files(
     cards: Mapping[str, list[str]] | None = None,
     ticket_blocks: Mapping[str, str] | None = None,
     composer_pages: Mapping[str, str] | None = None,
+    drafts: Mapping[str, tuple[Procedure, str]] | None = None,
 ) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text.
 
+    ``library`` holds the texts in force (see :func:`sopkit.build.in_force`).
     ``cards`` maps a procedure ID to its card sizes; ``ticket_blocks`` to the
-    HTML of its ticket; ``composer_pages`` to the docs path of its composer.
+    HTML of its ticket; ``composer_pages`` to the docs path of its composer;
+    ``drafts`` to a draft under way for it and that draft's ticket HTML: those
+    get a page of their own (``utkast/<ID>``), left out of search.
     """
     cards = cards or {}
     ticket_blocks = ticket_blocks or {}
     composer_pages = composer_pages or {}
-    templates = project.templates
+    drafts = drafts or {}
     current = library.current()
     files: dict[str, str] = {}
-    titles = {p.id: p.title for p in library.procedures}
-    for proc in library.procedures:
-        approved = proc.last_approved
-        overdue = (
-            proc.status == "approved"
-            and proc.current.valid_until is not None
-            and proc.current.valid_until < library.today
-        )
-        composer = composer_pages.get(proc.id)
-        page = PROCEDURE_PAGE.format(id=proc.id)
+
+    def procedure_page(page: str, proc: Procedure, **context: object) -> None:
         files[page] = render(
-            templates, "site/procedure.md.j2",
-            proc=proc, rev=proc.current, approved=approved, overdue=overdue,
+            project.templates, "site/procedure.md.j2",
+            proc=proc, rev=proc.current, approved=proc.last_approved,
+            overdue=(proc.status == "approved" and proc.current.valid_until is not None
+                     and proc.current.valid_until < library.today),
             apps=[library.applications[key] for key in proc.applications],
+            titles={p.id: p.title for p in library.procedures}, today=library.today,
+            **context,
+        )
+
+    for proc in library.procedures:
+        page = PROCEDURE_PAGE.format(id=proc.id)
+        composer = composer_pages.get(proc.id)
+        draft_page = DRAFT_PAGE.format(id=proc.id)
+        procedure_page(
+            page, proc,
             cards=[(size, href(page, CARD_PDF.format(id=proc.id, size=size)))
                    for size in cards.get(proc.id, [])],
             composer_href=href(page, composer) if composer else "",
             ticket_block=Markup(ticket_blocks.get(proc.id, "")),
-            titles=titles, today=library.today,
+            draft=drafts[proc.id][0] if proc.id in drafts else None,
+            draft_href=href(page, draft_page) if proc.id in drafts else "",
+            in_force_href="",
         )
+        if proc.id in drafts:
+            draft, draft_ticket = drafts[proc.id]
+            procedure_page(
+                draft_page, draft, cards=[], composer_href="",
+                ticket_block=Markup(draft_ticket), draft=None, draft_href="",
+                in_force_href=href(draft_page, page),
+            )
     files["index.md"] = render(
-        templates, "site/index.md.j2",
+        project.templates, "site/index.md.j2",
         handbook=library.handbook, urgent=[p for p in current if p.urgent],
         tree=handbook_tree(current),
     )
     files["applikasjoner.md"] = render(
-        templates, "site/applications.md.j2",
+        project.templates, "site/applications.md.j2",
         applications=sorted(library.applications.values(), key=_app_order),
         used_by={key: [p for p in current if key in p.applications]
                  for key in library.applications},
     )
     files["arkiv.md"] = render(
-        templates, "site/archive.md.j2",
+        project.templates, "site/archive.md.j2",
         obsolete=[p for p in library.procedures if p.status == "obsolete"],
     )
     return files

@@ -7,13 +7,14 @@ step or a mandated phrase fails the build instead of reaching staff.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from html import unescape
 from pathlib import Path
 
 from .errors import SopkitError
 from .library import Library
 from .model import Procedure
-from .render import PROCEDURE_PAGE
+from .render import DRAFT_PAGE, PROCEDURE_PAGE
 from .textfmt import normalize, plain
 
 _SKIP = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -49,10 +50,14 @@ def missing_from(text: str, proc: Procedure) -> list[str]:
     return [item for item in required_texts(proc) if item not in text]
 
 
-def verify_site(library: Library, site: Path) -> None:
+def verify_site(library: Library, site: Path,
+                drafts: Mapping[str, Procedure] | None = None) -> None:
+    """Every procedure page (and draft page) shows every step and mandated phrase."""
+    pages = [(PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
+    pages += [(DRAFT_PAGE.format(id=doc_id), p) for doc_id, p in (drafts or {}).items()]
     problems = []
-    for proc in library.procedures:
-        page = site / PROCEDURE_PAGE.format(id=proc.id).replace(".md", ".html")
+    for name, proc in pages:
+        page = site / name.replace(".md", ".html")
         if not page.is_file():
             problems.append(f"{proc.id}: page {page.name} was not written")
             continue
