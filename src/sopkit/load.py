@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -33,8 +33,7 @@ KeyPath = tuple[str | int, ...]
 _INT = re.compile(r"[-+]?[0-9]+")
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int
     column: int
 

@@ -27,8 +27,12 @@ CARD_PDF = "kort/{id}-{size}.pdf"
 
 def href(from_page: str, to: str) -> str:
     """A relative link from one docs page to another page's ``.html`` (or an asset)."""
-    target = to.removesuffix(".md") + ".html" if to.endswith(".md") else to
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    target = (to.removesuffix(".md") + ".html" if to.endswith(".md") else to).split("/")
+    start = [part for part in posixpath.dirname(from_page).split("/") if part]
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
 def norwegian_date(value: dt.date | None) -> str:

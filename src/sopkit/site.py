@@ -80,6 +80,7 @@ def page_files(
     drafts = drafts or {}
     current = library.current()
     files: dict[str, str] = {}
+    titles = {p.id: p.title for p in library.procedures}
 
     def procedure_page(page: str, proc: Procedure, **context: object) -> None:
         files[page] = render(
@@ -88,7 +89,7 @@ def page_files(
             overdue=(proc.status == "approved" and proc.current.valid_until is not None
                      and proc.current.valid_until < library.today),
             apps=[library.applications[key] for key in proc.applications],
-            titles={p.id: p.title for p in library.procedures}, today=library.today,
+            titles=titles, today=library.today,
             **context,
         )
 
