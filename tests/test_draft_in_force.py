@@ -67,3 +67,16 @@ def test_card_stays_the_approved_one(drafted):
     text = PdfReader(drafted / "kort" / "D29653-A4.pdf").pages[0].extract_text()
     assert "UTKAST" not in text
     assert "6.00" in text and "7.00" not in text
+
+
+@pytest.mark.browser
+def test_draft_pages_are_accessible(drafted):
+    from browser import axe_violations, chromium, describe, serve, site_mount
+
+    with serve(drafted, site_mount(drafted.parent / "mkdocs.yml")) as base, chromium() as b:
+        for name in ("dokumenter/D29653.html", "utkast/D29653.html"):
+            page = b.new_page()
+            page.goto(base + name)
+            violations = axe_violations(page)
+            assert violations == [], f"{name}: {describe(violations)}"
+            page.close()
