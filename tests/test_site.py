@@ -259,3 +259,10 @@ def test_procedure_page_links_to_its_cards(built_site, d29653):
     for size in ("A4", "A5"):
         assert f"../kort/D29653-{size}.pdf" in links
         assert (built_site / "kort" / f"D29653-{size}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_build_command_reports_warnings(run):
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert "warning: review overdue: Gyldig til was 07.12.2024" in result.stderr
+    assert "Built " in result.stdout and "1 procedure, " in result.stdout

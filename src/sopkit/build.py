@@ -34,6 +34,7 @@ class BuildReport:
     procedures: int = 0
     pages: int = 0
     cards: int = 0
+    warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -74,6 +75,7 @@ def build_site(
     phase("reading procedure/")
     library = read_library(project.procedures, strict=strict)
     report.procedures = len(library.procedures)
+    report.warnings = [w.format() for w in library.warnings.sorted()]
 
     phase("rendering pages")
     history = History(library)

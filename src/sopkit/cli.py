@@ -132,6 +132,8 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
 
     progress = _progress_printer()
     report = build_site(project, strict=strict, target=output, progress=progress)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
     where = output or project.site
     click.echo(f"Built {where}: {_count(report.procedures, 'procedure')}, "
                f"{_count(report.pages, 'page')}, {_count(report.cards, 'card')} "
