@@ -46,10 +46,10 @@ def serve(folder: Path, mount: str = "") -> Iterator[str]:
 
 def site_mount(mkdocs_yml: Path) -> str:
     """The path part of site_url in mkdocs.yml, e.g. 'handbok'."""
-    import yaml
+    from sopkit.project import Project
+    from sopkit.siteconfig import site_url
 
-    url = yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")).get("site_url", "")
-    return urlsplit(url).path.strip("/")
+    return urlsplit(site_url(Project(mkdocs_yml.parent))).path.strip("/")
 
 
 @contextmanager
