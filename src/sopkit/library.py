@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -99,18 +99,14 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         proc = parse(Procedure, loaded, problems)
         if proc is None:
             continue
-        before = len(problems.items)
-        check_procedure(proc, loaded, problems, set(applications), on)
-        if skip_fingerprint_of == proc.id:
-            problems.items[before:] = [
-                p for p in problems.items[before:] if not p.key.endswith(".fingerprint")
-            ]
+        check_procedure(proc, loaded, problems, set(applications), on,
+                        check_fingerprint=skip_fingerprint_of != proc.id)
         loaded_docs.append((loaded, proc))
 
     _check_across(loaded_docs, problems)
     if strict:
         problems.items = [
-            p if p.severity == "error" else type(p)(**{**p.__dict__, "severity": "error"})
+            replace(p, severity="error")
             for p in problems.items
         ]
     if problems.errors:
