@@ -90,3 +90,12 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built_site(built_project: Path) -> Path:
     return built_project / "site"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per test process (Debian's package, driven by Playwright)."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -70,12 +70,12 @@ def test_card_stays_the_approved_one(drafted):
 
 
 @pytest.mark.browser
-def test_draft_pages_are_accessible(drafted):
-    from browser import axe_violations, chromium, describe, serve, site_mount
+def test_draft_pages_are_accessible(drafted, browser):
+    from browser import axe_violations, describe, serve, site_mount
 
-    with serve(drafted, site_mount(drafted.parent / "mkdocs.yml")) as base, chromium() as b:
+    with serve(drafted, site_mount(drafted.parent / "mkdocs.yml")) as base:
         for name in ("dokumenter/D29653.html", "utkast/D29653.html"):
-            page = b.new_page()
+            page = browser.new_page()
             page.goto(base + name)
             violations = axe_violations(page)
             assert violations == [], f"{name}: {describe(violations)}"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browser import axe_violations, chromium, describe, serve, site_mount
+from browser import axe_violations, describe, serve, site_mount
 from conftest import FIXED_EPOCH, SEED_DOC, copy_project, edit
 from gitrepo import (
     ADDED,
@@ -178,12 +178,6 @@ def test_search_never_offers_an_old_text(site):
     assert REMOVED_TEXT not in everything  # only in the superseded 6.00
     assert "Gammel rutine" not in everything
     assert "hvilken applikasjon" in everything  # the current wording is found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from browser import axe_violations, chromium, describe, serve, site_mount
+from browser import axe_violations, describe, serve, site_mount
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from browser import WCAG_TAGS, chromium
+from browser import WCAG_TAGS
 from sopkit.cli import cli
 from sopkit.project import Project
+from test_ticket import VALUES
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +22,7 @@ MOBILE_MESSAGE = ("Skriv et norsk mobilnummer: 8 siffer som begynner med 4 eller
                   "Du kan skrive +47 foran.")
 
 CASES = [
-    {
-        "application": "unilab",
-        "error": "Unilab svarer ikke.\nPrøvesvar blir ikke overført.",
-        "department": "Sentrallaboratoriet, Kristiansand",
-        "users": "Alle i prøvemottaket",
-        "pcs": "",
-        "servers": "",
-        "competence": "servergruppe",
-        "contact_name": "Kari Nordmann",
-        "contact_mobile": "+47 912 34 567",
-        "case_number": "CS0123456",
-    },
+    {**VALUES, "case_number": "CS0123456"},
     {
         "application": "dips",
         "error": "  <b>Feil</b> & «{pcs}» {{x}}\n\n  innrykk og tom linje \n",
@@ -51,12 +41,6 @@ CASES = [
 @pytest.fixture(scope="module")
 def site_project(built_project: Path) -> Project:
     return Project(built_project)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
