@@ -8,8 +8,12 @@ all files are collected, then :func:`read_library` either returns a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,10 +39,14 @@ class Library:
     today: dt.date
     warnings: Problems = field(default_factory=Problems, compare=False)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Procedure]:
+        return {proc.id: proc for proc in self.procedures}
+
     def get(self, doc_id: str) -> Procedure:
-        for proc in self.procedures:
-            if proc.id == doc_id:
-                return proc
+        proc = self._by_id.get(doc_id)
+        if proc is not None:
+            return proc
         known = ", ".join(p.id for p in self.procedures) or "none"
         raise SopkitError(f"no procedure with ID '{doc_id}' in {self.root} (known: {known})")
 
@@ -92,16 +100,17 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         problems.add(docs_dir, 1, 1, "", "no procedure files (*.yml) found",
                      "add procedures as procedure/documents/<ID>-<title>.yml")
     loaded_docs: list[tuple[Loaded, Procedure]] = []
-    for path in paths:
-        loaded = load_yaml(path, problems)
-        if loaded is None:
-            continue
-        proc = parse(Procedure, loaded, problems)
-        if proc is None:
-            continue
-        check_procedure(proc, loaded, problems, set(applications), on,
-                        check_fingerprint=skip_fingerprint_of != proc.id)
-        loaded_docs.append((loaded, proc))
+    with _cycle_collector_paused():
+        for path in paths:
+            loaded = load_yaml(path, problems)
+            if loaded is None:
+                continue
+            proc = parse(Procedure, loaded, problems)
+            if proc is None:
+                continue
+            check_procedure(proc, loaded, problems, set(applications), on,
+                            check_fingerprint=skip_fingerprint_of != proc.id)
+            loaded_docs.append((loaded, proc))
 
     _check_across(loaded_docs, problems)
     if strict:
@@ -123,6 +132,19 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         today=on,
         warnings=warnings,
     )
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Reading makes many short-lived objects and no reference cycles, so Python's
+    cycle collector only costs time there (about a third of reading 1000 files)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _M = TypeVar("_M", Handbook, ApplicationRegister)

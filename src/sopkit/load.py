@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,12 +45,23 @@ class Loaded:
 
     path: Path
     data: Any
-    marks: dict[KeyPath, Mark]
+    text: str
+
+    @cached_property
+    def marks(self) -> dict[KeyPath, Mark]:
+        """Every key path's mark, worked out again from the text when first asked for.
+
+        Most files have no problem, so a build keeps neither marks nor node trees.
+        """
+        marks: dict[KeyPath, Mark] = {}
+        _collect_marks(yaml.compose(self.text, Loader=_Loader), (), marks)
+        return marks
 
     def mark(self, keys: KeyPath) -> Mark:
         """The mark of the longest prefix of ``keys`` that has one."""
+        marks = self.marks
         for end in range(len(keys), -1, -1):
-            found = self.marks.get(tuple(keys[:end]))
+            found = marks.get(tuple(keys[:end]))
             if found is not None:
                 return found
         return Mark(1, 1)
@@ -74,8 +86,21 @@ class _Reject(Exception):
         self.hint = hint
 
 
-# libyaml's composer (C) is about ten times faster than PyYAML's Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """libyaml's composer (C), about ten times faster than PyYAML's Python one.
+
+    Tags are never looked at (scalars are typed by this module's own rules), so
+    the resolver the composer calls for every node does no work.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        return "?"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 _ALIAS_HINT = ("write the text out in full; anchors and aliases are refused "
                "so that a file cannot expand into gigabytes")
 
@@ -121,8 +146,7 @@ def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
         if node is None:
             problems.add(path, 1, 1, "", "file has no YAML content (only comments)")
             return None
-        marks: dict[KeyPath, Mark] = {(): _mark(node)}
-        data = _build(node, (), marks, set())
+        data = _build(node, (), node, set())
     except _Reject as exc:
         problems.add(path, exc.mark.line, exc.mark.column, dotted(exc.keys), exc.message, exc.hint)
         return None
@@ -139,31 +163,31 @@ def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
     except yaml.YAMLError as exc:
         problems.add(path, 1, 1, "", f"YAML error: {exc}")
         return None
-    return Loaded(path, data, marks)
+    return Loaded(path, data, text)
 
 
 def _mark(node: Node) -> Mark:
     return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _build(node: Node, keys: KeyPath, marks: dict[KeyPath, Mark], seen_nodes: set[int]) -> Any:
-    """Plain data from a node tree. A node met twice is an alias: refused, so no bombs."""
+def _build(node: Node, keys: KeyPath, at: Node, seen_nodes: set[int]) -> Any:
+    """Plain data from a node tree. A node met twice is an alias: refused, so no bombs.
+
+    ``at`` is the node whose position names this value in a message: its key, or
+    for a list item the key of the list.
+    """
     if id(node) in seen_nodes:
-        parent = keys[:-1] if keys and isinstance(keys[-1], int) else keys
-        raise _Reject(marks.get(parent, Mark(1, 1)), keys,
+        raise _Reject(at, keys,
                       "YAML anchors and aliases (&name, *name) are not allowed", _ALIAS_HINT)
     seen_nodes.add(id(node))
     if isinstance(node, ScalarNode):
         return _scalar(node)
     if isinstance(node, SequenceNode):
-        items = []
-        for index, child in enumerate(node.value):
-            marks[(*keys, index)] = _mark(child)
-            items.append(_build(child, (*keys, index), marks, seen_nodes))
-        return items
+        return [_build(child, (*keys, index), at, seen_nodes)
+                for index, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
-        seen: dict[str, Mark] = {}
+        seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.value == "<<":
                 raise _Reject(key_node, keys, "keys must be plain text", "write the key as a word")
@@ -172,15 +196,28 @@ def _build(node: Node, keys: KeyPath, marks: dict[KeyPath, Mark], seen_nodes: se
                 raise _Reject(
                     key_node,
                     (*keys, key),
-                    f"duplicate key '{key}' (first on line {seen[key].line})",
+                    f"duplicate key '{key}' (first on line {_mark(seen[key]).line})",
                     "YAML keeps only the last of two equal keys, losing the first; "
                     "remove or rename one of them",
                 )
-            seen[key] = _mark(key_node)
-            marks[(*keys, key)] = seen[key]
-            result[key] = _build(value_node, (*keys, key), marks, seen_nodes)
+            seen[key] = key_node
+            result[key] = _build(value_node, (*keys, key), key_node, seen_nodes)
         return result
     raise _Reject(node, keys, "unsupported YAML node", "")  # pragma: no cover
+
+
+def _collect_marks(node: Node, keys: KeyPath, marks: dict[KeyPath, Mark]) -> None:
+    """The mark of every key path under ``node`` (a tree: :func:`_build` refused aliases)."""
+    if not keys:
+        marks[keys] = _mark(node)
+    if isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            marks[(*keys, index)] = _mark(child)
+            _collect_marks(child, (*keys, index), marks)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            marks[(*keys, key_node.value)] = _mark(key_node)
+            _collect_marks(value_node, (*keys, key_node.value), marks)
 
 
 def _scalar(node: ScalarNode) -> Any:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import tempfile
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,25 @@ if TYPE_CHECKING:
 FINGERPRINT_PREFIX = "sha256:"
 
 
+# id(procedure) -> (weak reference to it, its fingerprint); an entry goes with its object.
+_fingerprints: dict[int, tuple[weakref.ref[Procedure], str]] = {}
+
+
 def fingerprint(proc: Procedure) -> str:
-    """A hash of everything a reader sees: all fields but status and revision records."""
+    """A hash of everything a reader sees: all fields but status and revision records.
+
+    Procedures are frozen, so the hash is computed once per object.
+    """
+    key = id(proc)
+    known = _fingerprints.get(key)
+    if known is not None and known[0]() is proc:
+        return known[1]
+    value = _compute_fingerprint(proc)
+    _fingerprints[key] = (weakref.ref(proc, lambda _: _fingerprints.pop(key, None)), value)
+    return value
+
+
+def _compute_fingerprint(proc: Procedure) -> str:
     content = proc.model_dump(mode="json", exclude={"status", "revisions"}, exclude_defaults=True)
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return FINGERPRINT_PREFIX + hashlib.sha256(canonical.encode()).hexdigest()

@@ -36,6 +36,11 @@ def inline_html(text: str) -> str:
     return _parser().renderInline(text).strip()
 
 
+def has_markup(text: str) -> bool:
+    """True when ``text`` may hold Markdown markup or line breaks (else it is shown as is)."""
+    return _MARKUP.search(text) is not None
+
+
 @lru_cache(maxsize=4096)
 def plain(text: str) -> str:
     """The words a reader sees: Markdown markup removed, whitespace folded."""

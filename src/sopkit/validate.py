@@ -18,7 +18,7 @@ from .errors import Problems
 from .load import KeyPath, Loaded, dotted
 from .model import Procedure, revision_key
 from .revisions import fingerprint, next_revision
-from .textfmt import normalize, plain
+from .textfmt import has_markup, normalize, plain
 from .ticket import BUILTINS, PatternError, fields_in, parse_pattern
 
 M = TypeVar("M", bound=BaseModel)
@@ -178,8 +178,8 @@ def _walk_steps(steps: list[model.Step], keys: KeyPath) -> Iterator[tuple[KeyPat
 
 def own_text(proc: Procedure) -> str:
     """All text a reader of the procedure sees, as plain words (for phrase checks)."""
-    dumped = proc.model_dump(mode="json", exclude={"mandated_phrases", "revisions"})
-    return normalize(" ".join(plain(s) for s in _strings(dumped)))
+    dumped = proc.model_dump(exclude={"mandated_phrases", "revisions"}, exclude_none=True)
+    return normalize(" ".join(plain(s) if has_markup(s) else s for s in _strings(dumped)))
 
 
 def _strings(value: Any) -> Iterator[str]:
