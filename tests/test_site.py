@@ -241,7 +241,7 @@ def test_lost_mandated_text_fails_the_build(tmp_path):
     build_site(Project(root))
     before = tree_digest(root / "site")
     template = root / "templates" / "site" / "_blocks.html.j2"
-    edit(template, "{{- step.text|md }}", "{{- step.text|md|truncate(20) }}")
+    edit(template, "{{ step.text|md }}</label>", "{{ step.text|md|truncate(20) }}</label>")
     with pytest.raises(SopkitError, match="lost mandated text"):
         build_site(Project(root))
     assert tree_digest(root / "site") == before
