@@ -8,7 +8,14 @@ Each N runs in a fresh process (so peak memory is per build) and builds twice:
 cold (every wall card rendered) and warm (cards from the cache, as after an
 edit). For the warm build it reports the wall time, the MkDocs build, sopkit's
 own work (reading, validating, rendering pages, verifying) and its share of
-the MkDocs time, the site's size on disk and the process's peak memory (RSS).
+the MkDocs time, the site's size on disk (and without the card PDFs) and the
+process's peak memory (RSS).
+
+The machine's speed varies from run to run, so each N also builds a floor in
+the same process: MkDocs with the same mkdocs.yml, theme and navigation, but
+one plain Markdown page per procedure (the procedure page's text with every
+HTML tag removed) and no change pages. "MkDocs / floor" is what our pages and
+change pages cost on top of what any Material site of that text costs.
 """
 
 from __future__ import annotations
@@ -16,12 +23,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sopkit.project import Project
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,23 +52,48 @@ def measure(n: int) -> dict[str, float]:
         started = time.perf_counter()
         report = build_site(Project(root))
         wall = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file())
         # Again, as after editing: cards come from the cache, pages are rebuilt.
         started = time.perf_counter()
         again = build_site(Project(root))
         rebuild = time.perf_counter() - started
+        files = [p for p in (root / "site").rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        cards = sum(p.stat().st_size for p in files if p.suffix == ".pdf")
+        floor = _floor(Project(root), Path(tmp) / "floor")
     mkdocs = again.seconds.get("building the site with MkDocs", 0.0)
-    cards = again.seconds.get("rendering wall cards", 0.0)
+    rendering_cards = again.seconds.get("rendering wall cards", 0.0)
     return {
         "n": n,
         "cold_s": round(wall, 2),
         "cold_cards_s": round(report.seconds.get("rendering wall cards", 0.0), 2),
         "wall_s": round(rebuild, 2),
         "mkdocs_s": round(mkdocs, 2),
-        "sopkit_s": round(rebuild - mkdocs - cards, 2),
+        "floor_s": round(floor, 2),
+        "sopkit_s": round(rebuild - mkdocs - rendering_cards, 2),
         "site_mb": round(size / 1e6, 1),
+        "pages_mb": round((size - cards) / 1e6, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
+        "phases": {name: round(sec, 2) for name, sec in again.seconds.items()},
     }
+
+
+def _floor(project: Project, folder: Path) -> float:
+    """Seconds for MkDocs to build plain-text procedure pages with the same settings."""
+    from sopkit import quality_site, site
+    from sopkit.library import read_library
+
+    docs = folder / "docs"
+    shutil.copytree(project.build / "docs", docs)
+    shutil.rmtree(docs / "endringer", ignore_errors=True)
+    for page in (docs / "dokumenter").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
+        page.write_text(head + sep + re.sub(r"<[^>]+>", "", body), encoding="utf-8")
+    library = read_library(project.procedures)
+    nav = site.navigation(library, extra=quality_site.nav_items(library))
+    started = time.perf_counter()
+    site.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav)
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -68,15 +106,22 @@ def main() -> None:
         return
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     print(f"{'N':>6} {'cold s':>7} {'cards s':>8} | {'warm s':>7} {'MkDocs s':>9} "
-          f"{'sopkit s':>9} {'sopkit %':>9} {'site MB':>8} {'peak MiB':>9}")
+          f"{'floor s':>8} {'/ floor':>8} {'sopkit s':>9} {'sopkit %':>9} {'site MB':>8} "
+          f"{'no PDF':>7} {'peak MiB':>9}")
+    details = []
     for n in args.n or [10, 100, 1000]:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True,
                              capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         share = 100 * r["sopkit_s"] / r["mkdocs_s"] if r["mkdocs_s"] else 0
+        ratio = r["mkdocs_s"] / r["floor_s"] if r["floor_s"] else 0
         print(f"{r['n']:>6} {r['cold_s']:>7} {r['cold_cards_s']:>8} | {r['wall_s']:>7} "
-              f"{r['mkdocs_s']:>9} {r['sopkit_s']:>9} {share:>8.0f}% {r['site_mb']:>8} "
-              f"{r['peak_rss_mib']:>9.0f}", flush=True)
+              f"{r['mkdocs_s']:>9} {r['floor_s']:>8} {ratio:>7.2f}x {r['sopkit_s']:>9} "
+              f"{share:>8.0f}% {r['site_mb']:>8} {r['pages_mb']:>7} {r['peak_rss_mib']:>9.0f}",
+              flush=True)
+        details.append(f"  N={r['n']} warm phases: " + ", ".join(
+            f"{name} {sec} s" for name, sec in r["phases"].items()))
+    print("\n".join(details))
 
 
 if __name__ == "__main__":

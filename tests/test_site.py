@@ -173,6 +173,19 @@ def test_search_index_finds_the_words_staff_type(built_site):
         assert words in text, words
 
 
+def test_search_index_leaves_out_what_every_page_has(built_site, d29653):
+    """Metadata labels, card buttons and the print footer are on every procedure page;
+    indexed, they would make "godkjent" or "utskrift" match the whole handbook."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"]
+                    if doc["location"].startswith("dokumenter/D29653.html"))
+    for boilerplate in ("Utskrift er ukontrollert kopi", "DokumentID", "Veggkort A4",
+                        "Endringer og tidligere revisjoner"):
+        assert boilerplate in html_text(d29653), boilerplate  # shown on the page
+        assert boilerplate not in text, boilerplate  # but not searched
+    assert "data-search-exclude" not in d29653
+
+
 def test_raw_html_in_procedure_text_is_shown_not_run(tmp_path):
     root = copy_project(tmp_path / "p")
     doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
@@ -266,3 +279,23 @@ def test_build_command_reports_warnings(run):
     assert result.exit_code == 0, result.output
     assert "warning: review overdue: Gyldig til was 07.12.2024" in result.stderr
     assert "Built " in result.stdout and "1 procedure, " in result.stdout
+
+
+def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):
+    """A rebuild writes only the pages that changed and removes those no longer made."""
+    root = copy_project(tmp_path / "p")
+    (root / "procedure" / "documents" / "D10001-hemolyse.yml").write_bytes(
+        (Path(__file__).parent / "data" / "D10001-hemolyse.yml").read_bytes())
+    build_site(Project(root))
+    docs = root / "build" / "docs"
+    seed_page, other_page = docs / "dokumenter" / "D29653.md", docs / "dokumenter" / "D10001.md"
+    seed_stamp = seed_page.stat().st_mtime_ns
+    stale = docs / "dokumenter" / "D99999.md"
+    stale.write_text("# left from an earlier build\n", encoding="utf-8")
+    edit(root / "procedure" / "documents" / "D10001-hemolyse.yml",
+         "title: Håndtering av hemolyserte prøver", "title: Hemolyserte prøver")
+    build_site(Project(root))
+    assert seed_page.stat().st_mtime_ns == seed_stamp  # not rewritten
+    assert "# Hemolyserte prøver" in other_page.read_text(encoding="utf-8")  # rewritten
+    assert not stale.exists()
+    assert not (root / "site" / "dokumenter" / "D99999.html").exists()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import quality_site, site, ticket_site
-from .cards import render_cards
+from .cards import place_cards, prepare_cards
 from .history import History
 from .library import Library, read_library
 from .model import Procedure
@@ -86,7 +86,8 @@ def build_site(
     site.write_docs(docs, project, files)
 
     phase("rendering wall cards")
-    report.cards = len(render_cards(published, project, docs))
+    cards = prepare_cards(published, project)
+    report.cards = len(cards)
 
     phase("building the site with MkDocs")
     staging = target.with_name(f".{target.name}.building")
@@ -94,6 +95,8 @@ def build_site(
     try:
         nav = site.navigation(library, extra=quality_site.nav_items(library))
         site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
+        phase("placing wall cards")
+        place_cards(cards, staging)  # beside MkDocs, so that it does not copy 2000 PDFs again
         phase("verifying outputs")
         verify_site(published, staging, drafts)
         ticket_site.verify_built(published, project, staging)

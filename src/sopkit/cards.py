@@ -15,6 +15,7 @@ import hashlib
 import math
 import multiprocessing
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -75,6 +76,16 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     cards that no longer exist are removed. Returns the paths written; nothing
     is written there unless every card could be made.
     """
+    cached = prepare_cards(library, project, jobs=jobs, cache_dir=cache_dir)
+    return place_cards(cached, out_dir)
+
+
+def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
+                  cache_dir: Path | None = None) -> dict[tuple[str, str], Path]:
+    """Render the cards missing from the cache; (ID, size) -> the cached PDF of every card.
+
+    The cache keeps only the cards asked for last, so it does not grow.
+    """
     cache = cache_dir or project.build / "cache" / "cards"
     setting = Setting(project, site_url(project), library.today)
     salt = render_salt(setting)
@@ -91,13 +102,26 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
         for size, pdf in pdfs.items():  # into the cache as they come: memory stays flat
             _write_atomic(wanted[job.proc.id, size], pdf)
+    _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
+    return wanted
+
+
+def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path) -> list[Path]:
+    """Put the cached cards at ``out_dir/kort/{id}-{size}.pdf``; remove cards no longer made.
+
+    A card is hard-linked from the cache where the file system allows it (the
+    cache writes a new file for a changed card, never into an old one), else copied.
+    """
     written = []
-    for (doc_id, size), cached in wanted.items():
+    for (doc_id, size), source in cached.items():
         path = out_dir / CARD_PDF.format(id=doc_id, size=size)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(cached.read_bytes())
+        path.unlink(missing_ok=True)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
         written.append(path)
-    _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
     _prune(_old_cards(out_dir), keep=set(written))
     return written
 

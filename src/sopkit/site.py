@@ -8,7 +8,6 @@ swapped (see the design notes on MkDocs 2.0 and Zensical).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,20 +149,35 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
 
 
 def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -> None:
-    """Fill a fresh staging docs folder with the generated files and the assets."""
-    if docs.exists():
-        shutil.rmtree(docs)
-    docs.mkdir(parents=True)
+    """Make the staging docs folder hold exactly the generated files and the assets.
+
+    Files whose content is unchanged since the last build are left alone, and
+    files no longer generated are removed: after an edit only the pages that
+    changed are written (rewriting all of them took about a second at 1000
+    procedures).
+    """
+    wanted: dict[Path, bytes] = {}
     assets = project.templates / ASSETS
     if assets.is_dir():
-        shutil.copytree(assets, docs / ASSETS)
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                wanted[docs / ASSETS / path.relative_to(assets)] = path.read_bytes()
     for relative, content in files.items():
-        target = docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        wanted[docs / relative] = content if isinstance(content, bytes) else content.encode()
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*"), reverse=True):  # files before their folders
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif path not in wanted:
+                path.unlink()
+    for path, content in wanted.items():
+        try:
+            if path.read_bytes() == content:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> None:
