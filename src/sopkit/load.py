@@ -101,6 +101,8 @@ class _Loader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[mi
 
     def ascend_resolver(self) -> None:
         pass
+
+
 _ALIAS_HINT = ("write the text out in full; anchors and aliases are refused "
                "so that a file cannot expand into gigabytes")
 
