@@ -8,8 +8,9 @@ Each N runs in a fresh process (so peak memory is per build) and builds twice:
 cold (every wall card rendered) and warm (cards from the cache, as after an
 edit). For the warm build it reports the wall time, the MkDocs build, sopkit's
 own work (reading, validating, rendering pages, verifying) and its share of
-the MkDocs time, the site's size on disk (and without the card PDFs) and the
-process's peak memory (RSS).
+the MkDocs time, the site's size on disk (and without the card PDFs), the
+process's peak memory (RSS) and the largest peak of its child processes (card
+workers when cards are rendered, the second MkDocs process for pages built apart).
 
 The machine's speed varies from run to run, so each N also builds a floor in
 the same process: MkDocs with the same mkdocs.yml, theme and navigation, but
@@ -73,6 +74,7 @@ def measure(n: int) -> dict[str, float]:
         "site_mb": round(size / 1e6, 1),
         "pages_mb": round((size - cards) / 1e6, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
+        "child_rss_mib": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 0),
         "phases": {name: round(sec, 2) for name, sec in again.seconds.items()},
     }
 
@@ -107,7 +109,7 @@ def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     print(f"{'N':>6} {'cold s':>7} {'cards s':>8} | {'warm s':>7} {'MkDocs s':>9} "
           f"{'floor s':>8} {'/ floor':>8} {'sopkit s':>9} {'sopkit %':>9} {'site MB':>8} "
-          f"{'no PDF':>7} {'peak MiB':>9}")
+          f"{'no PDF':>7} {'peak MiB':>9} {'child MiB':>10}")
     details = []
     for n in args.n or [10, 100, 1000]:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True,
@@ -117,7 +119,8 @@ def main() -> None:
         ratio = r["mkdocs_s"] / r["floor_s"] if r["floor_s"] else 0
         print(f"{r['n']:>6} {r['cold_s']:>7} {r['cold_cards_s']:>8} | {r['wall_s']:>7} "
               f"{r['mkdocs_s']:>9} {r['floor_s']:>8} {ratio:>7.2f}x {r['sopkit_s']:>9} "
-              f"{share:>8.0f}% {r['site_mb']:>8} {r['pages_mb']:>7} {r['peak_rss_mib']:>9.0f}",
+              f"{share:>8.0f}% {r['site_mb']:>8} {r['pages_mb']:>7} {r['peak_rss_mib']:>9.0f} "
+              f"{r['child_rss_mib']:>10.0f}",
               flush=True)
         details.append(f"  N={r['n']} warm phases: " + ", ".join(
             f"{name} {sec} s" for name, sec in r["phases"].items()))

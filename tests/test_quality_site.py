@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from browser import axe_violations, describe, serve, site_mount
-from conftest import FIXED_EPOCH, SEED_DOC, copy_project, edit
+from conftest import FIXED_EPOCH, SEED_DOC, assert_apart_pages_as_one_build, copy_project, edit
 from gitrepo import (
     ADDED,
     ADDED_TEXT,
@@ -92,6 +92,14 @@ def section_of(html: str, heading: str) -> str:
     start = html.index(heading)
     end = html.find("<h2", start)
     return html[start: end if end > 0 else len(html)]
+
+
+def test_quality_pages_built_apart_are_the_pages_of_one_build(quality_project, tmp_path):
+    """Change pages and archived texts come from a second MkDocs process; one build of
+    everything gives the same bytes."""
+    pages = assert_apart_pages_as_one_build(quality_project, tmp_path)
+    assert {Path("endringer/D29653.html"), Path("arkiv/D29653-6.00.html"),
+            Path("arkiv/D10000-6.00.html")} <= set(pages)
 
 
 def test_change_page_shows_exactly_the_changes(site):

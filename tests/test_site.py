@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, copy_project, edit
+from conftest import FIXED_EPOCH, assert_apart_pages_as_one_build, copy_project, edit
 from sopkit.build import build_site
 from sopkit.errors import InvalidInput, SopkitError
 from sopkit.library import read_library
@@ -299,3 +299,11 @@ def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):
     assert "# Hemolyserte prøver" in other_page.read_text(encoding="utf-8")  # rewritten
     assert not stale.exists()
     assert not (root / "site" / "dokumenter" / "D99999.html").exists()
+
+
+def test_pages_built_apart_are_the_pages_of_one_build(built_project, tmp_path):
+    """Change pages are built by a second MkDocs process at the same time as the rest;
+    a single MkDocs build of all the pages gives the same bytes."""
+    pages = assert_apart_pages_as_one_build(built_project, tmp_path)
+    assert Path("endringer/D29653.html") in pages
+    assert not list(built_project.glob(".site*")), "no staging folder is left behind"

@@ -82,8 +82,10 @@ def build_site(
     published, drafts = in_force(library, history)
     files = _generated_files(library, published, drafts, history, project)
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    docs = project.build / "docs"
-    site.write_docs(docs, project, files)
+    docs, apart = project.build / "docs", project.build / "docs-apart"
+    main_files, apart_files = site.split_apart(files)
+    site.write_docs(docs, main_files, assets=project.templates / site.ASSETS)
+    site.write_docs(apart, apart_files)
 
     phase("rendering wall cards")
     cards = prepare_cards(published, project)
@@ -94,7 +96,7 @@ def build_site(
     _remove(staging)
     try:
         nav = site.navigation(library, extra=quality_site.nav_items(library))
-        site.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
+        site.mkdocs_build(project.mkdocs_yml, docs, staging, nav, apart=apart)
         phase("placing wall cards")
         place_cards(cards, staging)  # beside MkDocs, so that it does not copy 2000 PDFs again
         phase("verifying outputs")

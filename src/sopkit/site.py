@@ -4,11 +4,21 @@ Pages are written into a staging docs folder (``build/docs``) before MkDocs
 runs, so nothing depends on MkDocs plugins or hooks; :func:`mkdocs_build` is
 the one place that knows how the site generator is called, so it can be
 swapped (see the design notes on MkDocs 2.0 and Zensical).
+
+Pages without the navigation sidebar (``template: wide.html``: change pages
+and archived revision texts) do not depend on the other pages, so they are
+staged apart (``build/docs-apart``) and built by a second MkDocs process at
+the same time as the rest: on two cores their build time leaves the total.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import re
+import shutil
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +33,7 @@ from .project import Project
 from .render import CARD_PDF, DRAFT_PAGE, PROCEDURE_PAGE, href, render
 
 NavItem = dict[str, Any]
+FRONT_PAGE = "index.md"
 ASSETS = "assets"
 EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
 EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
@@ -113,7 +124,7 @@ def page_files(
                 ticket_block=Markup(draft_ticket), draft=None, draft_href="",
                 in_force_href=href(draft_page, page),
             )
-    files["index.md"] = render(
+    files[FRONT_PAGE] = render(
         project.templates, "site/index.md.j2",
         handbook=library.handbook, urgent=[p for p in current if p.urgent],
         tree=handbook_tree(current),
@@ -140,7 +151,7 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
     archive = [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)}
                for p in library.procedures if p.status == "obsolete"]
     return [
-        {"Forside": "index.md"},
+        {"Forside": FRONT_PAGE},
         *handbook_tree(library.current()).nav(),
         {"Applikasjoner": "applikasjoner.md"},
         *(extra or []),
@@ -148,8 +159,24 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
     ]
 
 
-def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -> None:
-    """Make the staging docs folder hold exactly the generated files and the assets.
+_WIDE = re.compile(r"\A---\n(?:[^\n]*\n)*?template: wide\.html\n(?:[^\n]*\n)*?---\n")
+
+
+def split_apart(files: Mapping[str, str | bytes]) -> tuple[dict[str, str | bytes],
+                                                          dict[str, str | bytes]]:
+    """(files for the main build, pages built apart): the pages apart are those
+    whose front matter chooses ``template: wide.html`` (no navigation sidebar)."""
+    main: dict[str, str | bytes] = {}
+    apart: dict[str, str | bytes] = {}
+    for name, content in files.items():
+        wide = name.endswith(".md") and isinstance(content, str) and _WIDE.match(content)
+        (apart if wide else main)[name] = content
+    return main, apart
+
+
+def write_docs(docs: Path, files: Mapping[str, str | bytes], *,
+               assets: Path | None = None) -> None:
+    """Make the staging docs folder hold exactly ``files`` (and ``assets``, a folder).
 
     Files whose content is unchanged since the last build are left alone, and
     files no longer generated are removed: after an edit only the pages that
@@ -157,8 +184,7 @@ def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -
     procedures).
     """
     wanted: dict[Path, bytes] = {}
-    assets = project.templates / ASSETS
-    if assets.is_dir():
+    if assets is not None and assets.is_dir():
         for path in sorted(assets.rglob("*")):
             if path.is_file():
                 wanted[docs / ASSETS / path.relative_to(assets)] = path.read_bytes()
@@ -180,8 +206,41 @@ def write_docs(docs: Path, project: Project, files: Mapping[str, str | bytes]) -
         path.write_bytes(content)
 
 
-def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> None:
-    """Build the site with MkDocs + Material. Any MkDocs warning fails the build."""
+def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], *,
+                 apart: Path | None = None) -> None:
+    """Build the site with MkDocs + Material. Any MkDocs warning fails the build.
+
+    ``apart`` is a second docs folder of pages without navigation (see
+    :func:`split_apart`). A second process builds them with the same settings
+    while this one builds ``docs``, and their pages join ``site``: a page
+    without navigation comes out the same either way. The front page goes into
+    both builds, as the home the header links to.
+    """
+    pages = sorted(apart.rglob("*.md")) if apart is not None else []
+    if apart is None or not pages:
+        _raise_on(_mkdocs(config_file, docs, site, nav))
+        return
+    front = apart / FRONT_PAGE
+    apart_site = site.with_name(f"{site.name}.apart")
+    try:
+        shutil.copyfile(docs / FRONT_PAGE, front)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            other = pool.submit(_mkdocs, config_file, apart, apart_site,
+                                [{"Forside": FRONT_PAGE}])
+            problems = _mkdocs(config_file, docs, site, nav)
+            problems += other.result()
+        _raise_on(problems)
+        for page in pages:
+            built = page.relative_to(apart).with_suffix(".html")
+            (site / built).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(apart_site / built, site / built)
+    finally:
+        front.unlink(missing_ok=True)
+        shutil.rmtree(apart_site, ignore_errors=True)
+
+
+def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> list[str]:
+    """One MkDocs build; what went wrong, as lines (empty when all went well)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -197,7 +256,10 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) 
                 j for j in EXTRA_JS if j not in config.extra_javascript)
             build(config)
         except (Abort, ConfigurationError) as exc:
-            details = "\n".join(f"  {m}" for m in messages)
-            raise SopkitError(f"MkDocs build failed: {exc}\n{details}".rstrip()) from None
-    if messages:
-        raise SopkitError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in messages))
+            return [f"MkDocs build failed: {exc}", *(f"  {m}" for m in messages)]
+    return [f"MkDocs warned: {m}" for m in messages]
+
+
+def _raise_on(problems: list[str]) -> None:
+    if problems:
+        raise SopkitError("\n".join(problems))
