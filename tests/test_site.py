@@ -301,9 +301,23 @@ def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):
     assert not (root / "site" / "dokumenter" / "D99999.html").exists()
 
 
-def test_pages_built_apart_are_the_pages_of_one_build(built_project, tmp_path):
-    """Change pages are built by a second MkDocs process at the same time as the rest;
-    a single MkDocs build of all the pages gives the same bytes."""
-    pages = assert_apart_pages_as_one_build(built_project, tmp_path)
+def test_pages_built_apart_are_the_pages_of_one_build(tmp_path, monkeypatch):
+    """With enough change pages, a second MkDocs process builds them at the same time as
+    the rest; a single MkDocs build of all the pages gives the same bytes."""
+    from sopkit import site
+
+    monkeypatch.setattr(site, "APART_MIN_PAGES", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    root = copy_project(tmp_path / "p")
+    build_site(Project(root))
+    pages = assert_apart_pages_as_one_build(root, tmp_path)
     assert Path("endringer/D29653.html") in pages
-    assert not list(built_project.glob(".site*")), "no staging folder is left behind"
+    assert not (root / "build" / "docs" / "endringer").exists()
+    assert not list(root.glob(".site*")), "no staging folder is left behind"
+
+
+def test_few_pages_without_navigation_are_built_with_the_rest(built_project):
+    """A second process costs about a second: not worth it for a few change pages."""
+    assert (built_project / "build" / "docs" / "endringer" / "D29653.md").is_file()
+    assert not list((built_project / "build" / "docs-apart").rglob("*.md"))
+    assert (built_project / "site" / "endringer" / "D29653.html").is_file()

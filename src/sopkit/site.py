@@ -162,15 +162,23 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
 _WIDE = re.compile(r"\A---\n(?:[^\n]*\n)*?template: wide\.html\n(?:[^\n]*\n)*?---\n")
 
 
+APART_MIN_PAGES = 200
+"""Fewer pages than this are built with the rest: starting a second MkDocs
+process (about a second) would cost more than it saves."""
+
+
 def split_apart(files: Mapping[str, str | bytes]) -> tuple[dict[str, str | bytes],
                                                           dict[str, str | bytes]]:
     """(files for the main build, pages built apart): the pages apart are those
-    whose front matter chooses ``template: wide.html`` (no navigation sidebar)."""
+    whose front matter chooses ``template: wide.html`` (no navigation sidebar),
+    when there are at least :data:`APART_MIN_PAGES` of them."""
     main: dict[str, str | bytes] = {}
     apart: dict[str, str | bytes] = {}
     for name, content in files.items():
         wide = name.endswith(".md") and isinstance(content, str) and _WIDE.match(content)
         (apart if wide else main)[name] = content
+    if len(apart) < APART_MIN_PAGES:
+        return dict(files), {}
     return main, apart
 
 
