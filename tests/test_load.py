@@ -11,7 +11,7 @@ import pytest
 from conftest import edit, line_of
 from sopkit.errors import InvalidInput, Problems
 from sopkit.library import read_library
-from sopkit.load import MAX_BYTES, load_yaml
+from sopkit.load import MAX_BYTES, load_text, load_yaml
 
 
 def problems_of(project: Path) -> list[str]:
@@ -128,6 +128,17 @@ def test_alias_bomb_is_refused(project, seed_file):
     seed_file.write_text(bomb)
     message = one_problem(project)
     assert f"{seed_file.name}:2:" in message and "aliases (&name, *name) are not allowed" in message
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("a: &x 1\nc:\n  d: *x\n", "3:3: c.d"),  # a key's value: the key
+    ("a: &x 1\nb:\n  - 1\n  - *x\n", "2:1: b[1]"),  # a list item: the list's key
+    ("a: &x [1]\nb:\n  - - 1\n    - *x\n", "3:5: b[0][1]"),  # in a list in a list: that list
+])
+def test_alias_is_reported_where_it_is_used(tmp_path, text, where):
+    problems = Problems()
+    assert load_text(text, tmp_path / "x.yml", problems) is None
+    assert f"x.yml:{where}: YAML anchors and aliases" in problems.items[0].format()
 
 
 def test_windows_file_with_bom_and_crlf(project, seed_file):

@@ -309,11 +309,29 @@ def test_pages_built_apart_are_the_pages_of_one_build(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "APART_MIN_PAGES", 1)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     root = copy_project(tmp_path / "p")
+    # A Markdown link on the front page: checked by the main build only.
+    edit(root / "templates" / "site" / "index.md.j2", "# {{ handbook.title }}\n",
+         "# {{ handbook.title }}\n\nSe [applikasjonene](applikasjoner.md).\n")
     build_site(Project(root))
     pages = assert_apart_pages_as_one_build(root, tmp_path)
     assert Path("endringer/D29653.html") in pages
     assert not (root / "build" / "docs" / "endringer").exists()
     assert not list(root.glob(".site*")), "no staging folder is left behind"
+    assert "endringer/" not in (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'href="applikasjoner.html"' in (root / "site" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_only_front_matter_chooses_a_page_built_apart(monkeypatch):
+    from sopkit import site
+
+    monkeypatch.setattr(site, "APART_MIN_PAGES", 1)
+    wide = "---\ntitle: A\ntemplate: wide.html\n---\n\n# A\n"
+    body = "---\ntitle: B\n---\n\n```\ntemplate: wide.html\n---\n```\n"
+    main, apart = site.split_apart({"a.md": wide, "b.md": body, "c.css": "x"})
+    assert (set(main), set(apart)) == ({"b.md", "c.css"}, {"a.md"})
+    main, apart = site.split_apart({"a.md": wide}, ["navigation.tabs.sticky"])
+    assert (set(main), apart) == ({"a.md"}, {})
 
 
 def test_few_pages_without_navigation_are_built_with_the_rest(built_project):
@@ -321,3 +339,18 @@ def test_few_pages_without_navigation_are_built_with_the_rest(built_project):
     assert (built_project / "build" / "docs" / "endringer" / "D29653.md").is_file()
     assert not list((built_project / "build" / "docs-apart").rglob("*.md"))
     assert (built_project / "site" / "endringer" / "D29653.html").is_file()
+    sitemap = (built_project / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "dokumenter/D29653.html" in sitemap and "endringer/" not in sitemap
+
+
+def test_a_changed_published_card_does_not_reach_the_cache(tmp_path, monkeypatch):
+    """The next build puts the card back as rendered: the cache kept its own copy."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    root = copy_project(tmp_path / "p")
+    build_site(Project(root))
+    card = root / "site" / "kort" / "D29653-A4.pdf"
+    rendered = card.read_bytes()
+    with card.open("ab") as published:
+        published.write(b"% scribbled on\n")
+    build_site(Project(root))
+    assert card.read_bytes() == rendered

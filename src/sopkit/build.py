@@ -20,6 +20,7 @@ from .history import History
 from .library import Library, read_library
 from .model import Procedure
 from .project import Project
+from .siteconfig import theme_features
 from .verify import verify_site
 
 Progress = Callable[[str], None]
@@ -83,7 +84,7 @@ def build_site(
     files = _generated_files(library, published, drafts, history, project)
     report.pages = sum(1 for name in files if name.endswith(".md"))
     docs, apart = project.build / "docs", project.build / "docs-apart"
-    main_files, apart_files = site.split_apart(files)
+    main_files, apart_files = site.split_apart(files, theme_features(project))
     site.write_docs(docs, main_files, assets=project.templates / site.ASSETS)
     site.write_docs(apart, apart_files)
 

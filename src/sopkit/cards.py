@@ -107,20 +107,15 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
 
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path) -> list[Path]:
-    """Put the cached cards at ``out_dir/kort/{id}-{size}.pdf``; remove cards no longer made.
+    """Copy the cached cards to ``out_dir/kort/{id}-{size}.pdf``; remove cards no longer made.
 
-    A card is hard-linked from the cache where the file system allows it (the
-    cache writes a new file for a changed card, never into an old one), else copied.
+    Copies, not links: a change made to a published card must not reach the cache.
     """
     written = []
     for (doc_id, size), source in cached.items():
         path = out_dir / CARD_PDF.format(id=doc_id, size=size)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        try:
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
+        shutil.copyfile(source, path)
         written.append(path)
     _prune(_old_cards(out_dir), keep=set(written))
     return written

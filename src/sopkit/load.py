@@ -176,7 +176,7 @@ def _build(node: Node, keys: KeyPath, at: Node, seen_nodes: set[int]) -> Any:
     """Plain data from a node tree. A node met twice is an alias: refused, so no bombs.
 
     ``at`` is the node whose position names this value in a message: its key, or
-    for a list item the key of the list.
+    for a list item the key of the list (or the list, inside another list).
     """
     if id(node) in seen_nodes:
         raise _Reject(at, keys,
@@ -185,7 +185,10 @@ def _build(node: Node, keys: KeyPath, at: Node, seen_nodes: set[int]) -> Any:
     if isinstance(node, ScalarNode):
         return _scalar(node)
     if isinstance(node, SequenceNode):
-        return [_build(child, (*keys, index), at, seen_nodes)
+        # A list's items are named by the list's key, or by the list itself when it
+        # is an item of another list.
+        item_at = node if keys and isinstance(keys[-1], int) else at
+        return [_build(child, (*keys, index), item_at, seen_nodes)
                 for index, child in enumerate(node.value)]
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}

@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,7 +159,16 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
     ]
 
 
-_WIDE = re.compile(r"\A---\n(?:[^\n]*\n)*?template: wide\.html\n(?:[^\n]*\n)*?---\n")
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+_WIDE = re.compile(r"^template: wide\.html$", re.MULTILINE)
+
+
+def _is_wide(name: str, content: str | bytes) -> bool:
+    """True for a page whose front matter chooses ``template: wide.html``."""
+    if not name.endswith(".md") or not isinstance(content, str):
+        return False
+    front = _FRONT_MATTER.match(content)
+    return front is not None and _WIDE.search(front.group(1)) is not None
 
 
 APART_MIN_PAGES = 200
@@ -167,16 +176,18 @@ APART_MIN_PAGES = 200
 process (about a second) would cost more than it saves."""
 
 
-def split_apart(files: Mapping[str, str | bytes]) -> tuple[dict[str, str | bytes],
-                                                          dict[str, str | bytes]]:
+def split_apart(files: Mapping[str, str | bytes], features: Sequence[str] = ()
+                ) -> tuple[dict[str, str | bytes], dict[str, str | bytes]]:
     """(files for the main build, pages built apart): the pages apart are those
-    whose front matter chooses ``template: wide.html`` (no navigation sidebar),
-    when there are at least :data:`APART_MIN_PAGES` of them."""
+    whose front matter chooses ``template: wide.html`` (no navigation), when
+    there are at least :data:`APART_MIN_PAGES` of them and the theme
+    ``features`` put no navigation into the header (sticky tabs)."""
+    if "navigation.tabs.sticky" in features:
+        return dict(files), {}
     main: dict[str, str | bytes] = {}
     apart: dict[str, str | bytes] = {}
     for name, content in files.items():
-        wide = name.endswith(".md") and isinstance(content, str) and _WIDE.match(content)
-        (apart if wide else main)[name] = content
+        (apart if _is_wide(name, content) else main)[name] = content
     if len(apart) < APART_MIN_PAGES:
         return dict(files), {}
     return main, apart
@@ -221,8 +232,8 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], 
     ``apart`` is a second docs folder of pages without navigation (see
     :func:`split_apart`). A second process builds them with the same settings
     while this one builds ``docs``, and their pages join ``site``: a page
-    without navigation comes out the same either way. The front page goes into
-    both builds, as the home the header links to.
+    without navigation comes out the same either way. The second build gets a
+    stand-in front page, as the home the header links to.
     """
     pages = sorted(apart.rglob("*.md")) if apart is not None else []
     if apart is None or not pages:
@@ -231,12 +242,17 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], 
     front = apart / FRONT_PAGE
     apart_site = site.with_name(f"{site.name}.apart")
     try:
-        shutil.copyfile(docs / FRONT_PAGE, front)
+        front.write_text("# Forside\n", encoding="utf-8")  # not published
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             other = pool.submit(_mkdocs, config_file, apart, apart_site,
                                 [{"Forside": FRONT_PAGE}])
             problems = _mkdocs(config_file, docs, site, nav)
-            problems += other.result()
+            try:
+                problems += [f"{line} (pages without navigation, built apart)"
+                             for line in other.result()]
+            except Exception as exc:  # the worker died, or a template failed there
+                problems.append("MkDocs build of the pages without navigation failed: "
+                                f"{type(exc).__name__}: {exc}")
         _raise_on(problems)
         for page in pages:
             built = page.relative_to(apart).with_suffix(".html")

@@ -57,10 +57,21 @@
     });
   }
 
+  /* A ticked step is struck through: by CSS :has() where the browser has it,
+     by this class elsewhere (e.g. Firefox ESR 115). */
+  function markTickedSteps() {
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (!box.matches || !box.matches(".sop-check input[type='checkbox']")) return;
+      box.closest(".sop-check").classList.toggle("sop-done", box.checked);
+    });
+  }
+
   function ready() {
     checkCard();
     stampPrintDate();
     wireSearchButton();
+    markTickedSteps();
   }
 
   window.addEventListener("beforeprint", stampPrintDate);
