@@ -99,7 +99,7 @@ def build_site(
         nav = site.navigation(library, extra=quality_site.nav_items(library))
         site.mkdocs_build(project.mkdocs_yml, docs, staging, nav, apart=apart)
         phase("placing wall cards")
-        place_cards(cards, staging)  # beside MkDocs, so that it does not copy 2000 PDFs again
+        place_cards(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         phase("verifying outputs")
         verify_site(published, staging, drafts)
         ticket_site.verify_built(published, project, staging)
