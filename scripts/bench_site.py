@@ -10,13 +10,16 @@ edit). For the warm build it reports the wall time, the MkDocs build, sopkit's
 own work (reading, validating, rendering pages, verifying) and its share of
 the MkDocs time, the site's size on disk (and without the card PDFs), the
 process's peak memory (RSS) and the largest peak of its child processes (card
-workers when cards are rendered, the second MkDocs process for pages built apart).
+workers when cards are rendered, the second MkDocs process).
 
-The machine's speed varies from run to run, so each N also builds a floor in
-the same process: MkDocs with the same mkdocs.yml, theme and navigation, but
-one plain Markdown page per procedure (the procedure page's text with every
-HTML tag removed) and no change pages. "MkDocs / floor" is what our pages and
-change pages cost on top of what any Material site of that text costs.
+The machine's speed varies from run to run, so each N also builds, in the
+same process and with one MkDocs process as `mkdocs build` would:
+- "1 proc": the same staged pages (how much the MkDocs processes building
+  the site together save; "procs" is how many did);
+- "floor": MkDocs with the same mkdocs.yml, theme and navigation, but one
+  plain Markdown page per procedure (the procedure page's text with every HTML
+  tag removed) and no change pages. "MkDocs / floor" is what sopkit's MkDocs
+  step takes against a plain Material build of that text.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ def measure(n: int) -> dict[str, float]:
         files = [p for p in (root / "site").rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)
         cards = sum(p.stat().st_size for p in files if p.suffix == ".pdf")
+        one = _one_process(Project(root), Path(tmp) / "one")
         floor = _floor(Project(root), Path(tmp) / "floor")
     mkdocs = again.seconds.get("building the site with MkDocs", 0.0)
     rendering_cards = again.seconds.get("rendering wall cards", 0.0)
@@ -70,6 +74,8 @@ def measure(n: int) -> dict[str, float]:
         "wall_s": round(rebuild, 2),
         "mkdocs_s": round(mkdocs, 2),
         "floor_s": round(floor, 2),
+        "one_process_s": round(one, 2),
+        "processes": len(again.shares),
         "sopkit_s": round(rebuild - mkdocs - rendering_cards, 2),
         "site_mb": round(size / 1e6, 1),
         "pages_mb": round((size - cards) / 1e6, 1),
@@ -79,10 +85,27 @@ def measure(n: int) -> dict[str, float]:
     }
 
 
-def _floor(project: Project, folder: Path) -> float:
-    """Seconds for MkDocs to build plain-text procedure pages with the same settings."""
+def _nav(project: Project) -> list[dict[str, object]]:
     from sopkit import quality_site, site
     from sopkit.library import read_library
+
+    library = read_library(project.procedures)
+    return site.navigation(library, extra=quality_site.nav_items(library))
+
+
+def _one_process(project: Project, folder: Path) -> float:
+    """Seconds for one MkDocs process to build the staged pages."""
+    from sopkit import builder
+
+    nav = _nav(project)
+    started = time.perf_counter()
+    builder.mkdocs_build(project.mkdocs_yml, project.build / "docs", folder, nav, shards=1)
+    return time.perf_counter() - started
+
+
+def _floor(project: Project, folder: Path) -> float:
+    """Seconds for MkDocs to build plain-text procedure pages with the same settings."""
+    from sopkit import builder
 
     docs = folder / "docs"
     shutil.copytree(project.build / "docs", docs)
@@ -91,10 +114,9 @@ def _floor(project: Project, folder: Path) -> float:
         text = page.read_text(encoding="utf-8")
         head, sep, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
         page.write_text(head + sep + re.sub(r"<[^>]+>", "", body), encoding="utf-8")
-    library = read_library(project.procedures)
-    nav = site.navigation(library, extra=quality_site.nav_items(library))
+    nav = _nav(project)
     started = time.perf_counter()
-    site.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav)
+    builder.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav, shards=1)
     return time.perf_counter() - started
 
 
@@ -108,8 +130,8 @@ def main() -> None:
         return
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     print(f"{'N':>6} {'cold s':>7} {'cards s':>8} | {'warm s':>7} {'MkDocs s':>9} "
-          f"{'floor s':>8} {'/ floor':>8} {'sopkit s':>9} {'sopkit %':>9} {'site MB':>8} "
-          f"{'no PDF':>7} {'peak MiB':>9} {'child MiB':>10}")
+          f"{'procs':>5} {'1 proc s':>8} {'floor s':>8} {'/ floor':>8} {'sopkit s':>9} "
+          f"{'sopkit %':>9} {'site MB':>8} {'no PDF':>7} {'peak MiB':>9} {'child MiB':>10}")
     details = []
     for n in args.n or [10, 100, 1000]:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True,
@@ -118,9 +140,9 @@ def main() -> None:
         share = 100 * r["sopkit_s"] / r["mkdocs_s"] if r["mkdocs_s"] else 0
         ratio = r["mkdocs_s"] / r["floor_s"] if r["floor_s"] else 0
         print(f"{r['n']:>6} {r['cold_s']:>7} {r['cold_cards_s']:>8} | {r['wall_s']:>7} "
-              f"{r['mkdocs_s']:>9} {r['floor_s']:>8} {ratio:>7.2f}x {r['sopkit_s']:>9} "
-              f"{share:>8.0f}% {r['site_mb']:>8} {r['pages_mb']:>7} {r['peak_rss_mib']:>9.0f} "
-              f"{r['child_rss_mib']:>10.0f}",
+              f"{r['mkdocs_s']:>9} {r['processes']:>5} {r['one_process_s']:>8} {r['floor_s']:>8} "
+              f"{ratio:>7.2f}x {r['sopkit_s']:>9} {share:>8.0f}% {r['site_mb']:>8} "
+              f"{r['pages_mb']:>7} {r['peak_rss_mib']:>9.0f} {r['child_rss_mib']:>10.0f}",
               flush=True)
         details.append(f"  N={r['n']} warm phases: " + ", ".join(
             f"{name} {sec} s" for name, sec in r["phases"].items()))

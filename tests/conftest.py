@@ -101,21 +101,18 @@ def browser():
         yield b
 
 
-def assert_apart_pages_as_one_build(root: Path, tmp: Path) -> list[Path]:
-    """Build ``root``'s staged pages with one MkDocs run and assert that the pages
-    built apart (``build/docs-apart``) have the same bytes in ``root/site``.
-    Returns those pages (site-relative)."""
-    from sopkit import quality_site, site
+def assert_built_as_by_one_process(root: Path, tmp: Path) -> list[Path]:
+    """Build ``root``'s staged pages (``build/docs``) with one MkDocs process and assert
+    that every file it writes has the same bytes in ``root/site``. Returns those files
+    (site-relative)."""
+    from sopkit import builder, quality_site, site
     from sopkit.library import read_library
 
-    docs, apart = root / "build" / "docs", root / "build" / "docs-apart"
-    together = tmp / "docs"
-    shutil.copytree(docs, together)
-    shutil.copytree(apart, together, dirs_exist_ok=True)
     library = read_library(root / "procedure")
     nav = site.navigation(library, extra=quality_site.nav_items(library))
-    site.mkdocs_build(root / "mkdocs.yml", together, tmp / "one", nav)
-    pages = sorted(p.relative_to(apart).with_suffix(".html") for p in apart.rglob("*.md"))
-    for page in pages:
-        assert (root / "site" / page).read_bytes() == (tmp / "one" / page).read_bytes(), page
-    return pages
+    builder.mkdocs_build(root / "mkdocs.yml", root / "build" / "docs", tmp / "one", nav,
+                         shards=1)
+    files = sorted(p.relative_to(tmp / "one") for p in (tmp / "one").rglob("*") if p.is_file())
+    for file in files:
+        assert (root / "site" / file).read_bytes() == (tmp / "one" / file).read_bytes(), file
+    return files

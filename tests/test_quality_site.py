@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from browser import axe_violations, describe, serve, site_mount
-from conftest import FIXED_EPOCH, SEED_DOC, assert_apart_pages_as_one_build, copy_project, edit
+from conftest import FIXED_EPOCH, SEED_DOC, assert_built_as_by_one_process, copy_project, edit
 from gitrepo import (
     ADDED,
     ADDED_TEXT,
@@ -55,7 +55,7 @@ def quality_project(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
         patch.setenv("NO_MKDOCS_2_WARNING", "1")
-        patch.setattr("sopkit.site.APART_MIN_PAGES", 1)  # change pages in a second process
+        patch.setattr("sopkit.builder.shard_count", lambda pages: 2)  # two MkDocs processes
         old.write_text(seed.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
                        .replace("title: Melding av", "title: Gammel rutine for")
                        .replace("urgent: true", "urgent: false"), encoding="utf-8")
@@ -95,12 +95,14 @@ def section_of(html: str, heading: str) -> str:
     return html[start: end if end > 0 else len(html)]
 
 
-def test_quality_pages_built_apart_are_the_pages_of_one_build(quality_project, tmp_path):
-    """Change pages and archived texts come from a second MkDocs process; one build of
-    everything gives the same bytes."""
-    pages = assert_apart_pages_as_one_build(quality_project, tmp_path)
+def test_quality_pages_built_by_two_processes_are_those_of_one(quality_project, tmp_path,
+                                                               monkeypatch):
+    """Change pages, archived texts and the archive, built by two MkDocs processes: one
+    process builds the same bytes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    files = assert_built_as_by_one_process(quality_project, tmp_path)
     assert {Path("endringer/D29653.html"), Path("arkiv/D29653-6.00.html"),
-            Path("arkiv/D10000-6.00.html")} <= set(pages)
+            Path("arkiv/D10000-6.00.html"), Path("search/search_index.js")} <= set(files)
 
 
 def test_change_page_shows_exactly_the_changes(site):

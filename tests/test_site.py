@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, assert_apart_pages_as_one_build, copy_project, edit
+from conftest import FIXED_EPOCH, REPO, assert_built_as_by_one_process, copy_project, edit
 from sopkit.build import build_site
 from sopkit.errors import InvalidInput, SopkitError
 from sopkit.library import read_library
@@ -301,43 +301,54 @@ def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):
     assert not (root / "site" / "dokumenter" / "D99999.html").exists()
 
 
-def test_pages_built_apart_are_the_pages_of_one_build(tmp_path, monkeypatch):
-    """With enough change pages, a second MkDocs process builds them at the same time as
-    the rest; a single MkDocs build of all the pages gives the same bytes."""
-    from sopkit import site
+def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, monkeypatch):
+    """A large site is built by several MkDocs processes, each rendering its share of
+    the pages; a single MkDocs build of the same pages gives the same bytes, search
+    index and sitemap included."""
+    from sopkit import builder
 
-    monkeypatch.setattr(site, "APART_MIN_PAGES", 1)
+    monkeypatch.setattr(builder, "shard_count", lambda pages: 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     root = copy_project(tmp_path / "p")
-    # A Markdown link on the front page: checked by the main build only.
+    # A Markdown link on the front page: checked by the process that renders it.
     edit(root / "templates" / "site" / "index.md.j2", "# {{ handbook.title }}\n",
          "# {{ handbook.title }}\n\nSe [applikasjonene](applikasjoner.md).\n")
-    build_site(Project(root))
-    pages = assert_apart_pages_as_one_build(root, tmp_path)
-    assert Path("endringer/D29653.html") in pages
-    assert not (root / "build" / "docs" / "endringer").exists()
-    assert not list(root.glob(".site*")), "no staging folder is left behind"
-    assert "endringer/" not in (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    report = build_site(Project(root))
+    assert len(report.shares) == 2 and min(report.shares) > 0
+    assert sum(report.shares) == report.pages
+    files = assert_built_as_by_one_process(root, tmp_path)
+    assert {Path("dokumenter/D29653.html"), Path("endringer/D29653.html"),
+            Path("search/search_index.json"), Path("sitemap.xml")} <= set(files)
+    assert not [p.name for p in root.iterdir() if p.name.startswith((".site", "site."))], \
+        "no staging folder is left behind"
     assert 'href="applikasjoner.html"' in (root / "site" / "index.html").read_text(
         encoding="utf-8")
 
 
-def test_only_front_matter_chooses_a_page_built_apart(monkeypatch):
-    from sopkit import site
+def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
+    from sopkit import builder
 
-    monkeypatch.setattr(site, "APART_MIN_PAGES", 1)
-    wide = "---\ntitle: A\ntemplate: wide.html\n---\n\n# A\n"
-    body = "---\ntitle: B\n---\n\n```\ntemplate: wide.html\n---\n```\n"
-    main, apart = site.split_apart({"a.md": wide, "b.md": body, "c.css": "x"})
-    assert (set(main), set(apart)) == ({"b.md", "c.css"}, {"a.md"})
-    main, apart = site.split_apart({"a.md": wide}, ["navigation.tabs.sticky"])
-    assert (set(main), apart) == ({"a.md"}, {})
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Forside\n", encoding="utf-8")
+    (docs / "zulu.md").write_text("# Z\n\n[borte](borte.md)\n", encoding="utf-8")
+    nav = [{"Forside": "index.md"}, {"Z": "zulu.md"}]
+    with pytest.raises(SopkitError) as caught:  # zulu.md is the second process's page
+        builder.mkdocs_build(REPO / "mkdocs.yml", docs, tmp_path / "site", nav, shards=2)
+    assert "zulu.md" in str(caught.value) and "borte.md" in str(caught.value)
+    assert "(in another process)" in str(caught.value)
+    assert not (tmp_path / "site.share1").exists()
 
 
-def test_few_pages_without_navigation_are_built_with_the_rest(built_project):
-    """A second process costs about a second: not worth it for a few change pages."""
-    assert (built_project / "build" / "docs" / "endringer" / "D29653.md").is_file()
-    assert not list((built_project / "build" / "docs-apart").rglob("*.md"))
+def test_a_small_site_is_built_by_one_process():
+    """A second process costs about a second: not worth it for a few pages."""
+    from sopkit import builder
+
+    assert builder.shard_count(builder.SHARD_MIN_PAGES - 1) == 1
+    assert builder.shard_count(10 * builder.SHARD_MIN_PAGES) <= builder.SHARDS
+
+
+def test_sitemap_lists_the_current_pages_only(built_project):
     assert (built_project / "site" / "endringer" / "D29653.html").is_file()
     sitemap = (built_project / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "dokumenter/D29653.html" in sitemap and "endringer/" not in sitemap

@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import quality_site, site, ticket_site
+from . import builder, quality_site, site, ticket_site
 from .cards import place_cards, prepare_cards
 from .history import History
 from .library import Library, read_library
 from .model import Procedure
 from .project import Project
-from .siteconfig import theme_features
 from .verify import verify_site
 
 Progress = Callable[[str], None]
@@ -35,6 +34,8 @@ class BuildReport:
     procedures: int = 0
     pages: int = 0
     cards: int = 0
+    shares: list[int] = field(default_factory=list)
+    """Pages rendered by each MkDocs process (see :mod:`sopkit.builder`)."""
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -83,10 +84,8 @@ def build_site(
     published, drafts = in_force(library, history)
     files = _generated_files(library, published, drafts, history, project)
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    docs, apart = project.build / "docs", project.build / "docs-apart"
-    main_files, apart_files = site.split_apart(files, theme_features(project))
-    site.write_docs(docs, main_files, assets=project.templates / site.ASSETS)
-    site.write_docs(apart, apart_files)
+    docs = project.build / "docs"
+    site.write_docs(docs, files, assets=project.templates / site.ASSETS)
 
     phase("rendering wall cards")
     cards = prepare_cards(published, project)
@@ -97,7 +96,7 @@ def build_site(
     _remove(staging)
     try:
         nav = site.navigation(library, extra=quality_site.nav_items(library))
-        site.mkdocs_build(project.mkdocs_yml, docs, staging, nav, apart=apart)
+        report.shares = builder.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
         phase("placing wall cards")
         place_cards(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         phase("verifying outputs")

@@ -1,33 +1,22 @@
 """The handbook site: Markdown pages from templates, then a real MkDocs build.
 
 Pages are written into a staging docs folder (``build/docs``) before MkDocs
-runs, so nothing depends on MkDocs plugins or hooks; :func:`mkdocs_build` is
-the one place that knows how the site generator is called, so it can be
-swapped (see the design notes on MkDocs 2.0 and Zensical).
-
-Pages without the navigation sidebar (``template: wide.html``: change pages
-and archived revision texts) do not depend on the other pages, so they are
-staged apart (``build/docs-apart``) and built by a second MkDocs process at
-the same time as the rest: on two cores their build time leaves the total.
+runs, so nothing depends on MkDocs plugins or hooks;
+:func:`sopkit.builder.mkdocs_build` is the one place that knows how the site
+generator is called, so it can be swapped (see the design notes on MkDocs 2.0
+and Zensical).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import re
-import shutil
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from .errors import SopkitError
 from .library import Library
-from .logs import warnings_logged
 from .model import Application, Procedure
 from .project import Project
 from .render import CARD_PDF, DRAFT_PAGE, PROCEDURE_PAGE, href, render
@@ -35,8 +24,6 @@ from .render import CARD_PDF, DRAFT_PAGE, PROCEDURE_PAGE, href, render
 NavItem = dict[str, Any]
 FRONT_PAGE = "index.md"
 ASSETS = "assets"
-EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
-EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
 
 
 @dataclass
@@ -159,40 +146,6 @@ def navigation(library: Library, extra: list[NavItem] | None = None) -> list[Nav
     ]
 
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-_WIDE = re.compile(r"^template: wide\.html$", re.MULTILINE)
-
-
-def _is_wide(name: str, content: str | bytes) -> bool:
-    """True for a page whose front matter chooses ``template: wide.html``."""
-    if not name.endswith(".md") or not isinstance(content, str):
-        return False
-    front = _FRONT_MATTER.match(content)
-    return front is not None and _WIDE.search(front.group(1)) is not None
-
-
-APART_MIN_PAGES = 200
-"""Fewer pages than this are built with the rest: starting a second MkDocs
-process (about a second) would cost more than it saves."""
-
-
-def split_apart(files: Mapping[str, str | bytes], features: Sequence[str] = ()
-                ) -> tuple[dict[str, str | bytes], dict[str, str | bytes]]:
-    """(files for the main build, pages built apart): the pages apart are those
-    whose front matter chooses ``template: wide.html`` (no navigation), when
-    there are at least :data:`APART_MIN_PAGES` of them and the theme
-    ``features`` put no navigation into the header (sticky tabs)."""
-    if "navigation.tabs.sticky" in features:
-        return dict(files), {}
-    main: dict[str, str | bytes] = {}
-    apart: dict[str, str | bytes] = {}
-    for name, content in files.items():
-        (apart if _is_wide(name, content) else main)[name] = content
-    if len(apart) < APART_MIN_PAGES:
-        return dict(files), {}
-    return main, apart
-
-
 def write_docs(docs: Path, files: Mapping[str, str | bytes], *,
                assets: Path | None = None) -> None:
     """Make the staging docs folder hold exactly ``files`` (and ``assets``, a folder).
@@ -223,67 +176,3 @@ def write_docs(docs: Path, files: Mapping[str, str | bytes], *,
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-
-
-def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], *,
-                 apart: Path | None = None) -> None:
-    """Build the site with MkDocs + Material. Any MkDocs warning fails the build.
-
-    ``apart`` is a second docs folder of pages without navigation (see
-    :func:`split_apart`). A second process builds them with the same settings
-    while this one builds ``docs``, and their pages join ``site``: a page
-    without navigation comes out the same either way. The second build gets a
-    stand-in front page, as the home the header links to.
-    """
-    pages = sorted(apart.rglob("*.md")) if apart is not None else []
-    if apart is None or not pages:
-        _raise_on(_mkdocs(config_file, docs, site, nav))
-        return
-    front = apart / FRONT_PAGE
-    apart_site = site.with_name(f"{site.name}.apart")
-    try:
-        front.write_text("# Forside\n", encoding="utf-8")  # not published
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            other = pool.submit(_mkdocs, config_file, apart, apart_site,
-                                [{"Forside": FRONT_PAGE}])
-            problems = _mkdocs(config_file, docs, site, nav)
-            try:
-                problems += [f"{line} (pages without navigation, built apart)"
-                             for line in other.result()]
-            except Exception as exc:  # the worker died, or a template failed there
-                problems.append("MkDocs build of the pages without navigation failed: "
-                                f"{type(exc).__name__}: {exc}")
-        _raise_on(problems)
-        for page in pages:
-            built = page.relative_to(apart).with_suffix(".html")
-            (site / built).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(apart_site / built, site / built)
-    finally:
-        front.unlink(missing_ok=True)
-        shutil.rmtree(apart_site, ignore_errors=True)
-
-
-def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem]) -> list[str]:
-    """One MkDocs build; what went wrong, as lines (empty when all went well)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    with warnings_logged("mkdocs") as messages:
-        try:
-            config = load_config(
-                config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
-                strict=True,
-            )
-            config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
-            config.extra_javascript.extend(
-                j for j in EXTRA_JS if j not in config.extra_javascript)
-            build(config)
-        except (Abort, ConfigurationError) as exc:
-            return [f"MkDocs build failed: {exc}", *(f"  {m}" for m in messages)]
-    return [f"MkDocs warned: {m}" for m in messages]
-
-
-def _raise_on(problems: list[str]) -> None:
-    if problems:
-        raise SopkitError("\n".join(problems))

@@ -73,10 +73,3 @@ def site_url(project: Project) -> str:
         raise SopkitError(f"{where}: site_url '{url}' must not have a ?query or #fragment"
                           f"\n    hint: {_HINT}")
     return url if url.endswith("/") else url + "/"
-
-
-def theme_features(project: Project) -> list[str]:
-    """``theme.features`` from ``mkdocs.yml`` (empty when not set)."""
-    theme = read_config(project.mkdocs_yml).get("theme")
-    features = theme.get("features") if isinstance(theme, dict) else None
-    return [f for f in features if isinstance(f, str)] if isinstance(features, list) else []
