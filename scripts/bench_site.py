@@ -99,7 +99,8 @@ def _one_process(project: Project, folder: Path) -> float:
 
     nav = _nav(project)
     started = time.perf_counter()
-    builder.mkdocs_build(project.mkdocs_yml, project.build / "docs", folder, nav, shards=1)
+    builder.mkdocs_build(project.mkdocs_yml, project.build / "docs", folder, nav,
+                         processes=builder.Processes(1))
     return time.perf_counter() - started
 
 
@@ -116,7 +117,8 @@ def _floor(project: Project, folder: Path) -> float:
         page.write_text(head + sep + re.sub(r"<[^>]+>", "", body), encoding="utf-8")
     nav = _nav(project)
     started = time.perf_counter()
-    builder.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav, shards=1)
+    builder.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav,
+                         processes=builder.Processes(1))
     return time.perf_counter() - started
 
 

@@ -111,7 +111,7 @@ def assert_built_as_by_one_process(root: Path, tmp: Path) -> list[Path]:
     library = read_library(root / "procedure")
     nav = site.navigation(library, extra=quality_site.nav_items(library))
     builder.mkdocs_build(root / "mkdocs.yml", root / "build" / "docs", tmp / "one", nav,
-                         shards=1)
+                         processes=builder.Processes(1))
     files = sorted(p.relative_to(tmp / "one") for p in (tmp / "one").rglob("*") if p.is_file())
     for file in files:
         assert (root / "site" / file).read_bytes() == (tmp / "one" / file).read_bytes(), file

@@ -333,8 +333,9 @@ def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
     (docs / "index.md").write_text("# Forside\n", encoding="utf-8")
     (docs / "zulu.md").write_text("# Z\n\n[borte](borte.md)\n", encoding="utf-8")
     nav = [{"Forside": "index.md"}, {"Z": "zulu.md"}]
-    with pytest.raises(SopkitError) as caught:  # zulu.md is the second process's page
-        builder.mkdocs_build(REPO / "mkdocs.yml", docs, tmp_path / "site", nav, shards=2)
+    with pytest.raises(SopkitError) as caught, builder.Processes(2) as two:
+        # zulu.md is the second process's page
+        builder.mkdocs_build(REPO / "mkdocs.yml", docs, tmp_path / "site", nav, processes=two)
     assert "zulu.md" in str(caught.value) and "borte.md" in str(caught.value)
     assert "(in another process)" in str(caught.value)
     assert not (tmp_path / "site.share1").exists()

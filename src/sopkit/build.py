@@ -79,6 +79,17 @@ def build_site(
     report.procedures = len(library.procedures)
     report.warnings = [w.format() for w in library.warnings.sorted()]
 
+    # Pages are about two per procedure: enough of them are built by several MkDocs
+    # processes, which start now and get ready while sopkit renders.
+    with builder.Processes(builder.shard_count(2 * report.procedures)) as processes:
+        _render_and_publish(library, project, target, report, phase, processes)
+    phase.done()
+    return report
+
+
+def _render_and_publish(library: Library, project: Project, target: Path,
+                        report: BuildReport, phase: _Phases, processes: builder.Processes
+                        ) -> None:
     phase("rendering pages")
     history = History(library)
     published, drafts = in_force(library, history)
@@ -96,7 +107,8 @@ def build_site(
     _remove(staging)
     try:
         nav = site.navigation(library, extra=quality_site.nav_items(library))
-        report.shares = builder.mkdocs_build(project.mkdocs_yml, docs, staging, nav)
+        report.shares = builder.mkdocs_build(project.mkdocs_yml, docs, staging, nav,
+                                             processes=processes)
         phase("placing wall cards")
         place_cards(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         phase("verifying outputs")
@@ -106,8 +118,6 @@ def build_site(
         _swap(staging, target)
     finally:
         _remove(staging)
-    phase.done()
-    return report
 
 
 def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:

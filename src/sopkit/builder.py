@@ -56,28 +56,59 @@ def shard_count(pages: int) -> int:
     return 1 if pages < SHARD_MIN_PAGES else max(1, min(SHARDS, cores or 1))
 
 
+class Processes:
+    """The other MkDocs processes of a build, started ahead (as a context manager)
+    so that their start-up, about a second of importing MkDocs and Material,
+    overlaps sopkit's own work. ``count`` includes this process."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.pool: ProcessPoolExecutor | None = None
+        if self.count > 1:
+            self.pool = ProcessPoolExecutor(
+                self.count - 1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_import_mkdocs)
+            for _ in range(self.count - 1):
+                self.pool.submit(int)  # starts a process now, not at the first build
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _import_mkdocs() -> None:
+    import material.plugins.offline.plugin
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+
+
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], *,
-                 shards: int | None = None) -> list[int]:
+                 processes: Processes | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
-    ``shards`` is the number of processes (default: :func:`shard_count`).
-    Returns how many pages each process rendered.
+    ``processes`` are those that build the site together (default: as many as
+    :func:`shard_count` says, started now). Returns how many pages each
+    process rendered.
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
-    count = shard_count(len(pages)) if shards is None else max(1, shards)
-    if count == 1:
+    if processes is None:
+        with Processes(shard_count(len(pages))) as started:
+            return mkdocs_build(config_file, docs, site, nav, processes=started)
+    count, pool = processes.count, processes.pool
+    if pool is None:
         _raise_on(_mkdocs(config_file, docs, site, nav).problems)
         return [len(pages)]
     owners = {page: index % count for index, page in enumerate(pages)}
     others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
     try:
-        with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("spawn")
-                                 ) as pool:
-            futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
-                       for k, other in enumerate(others, start=1)]
-            gathered = _Gathered(futures)
-            outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
-            gathered.wait()  # also when the first build failed before asking
+        futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
+                   for k, other in enumerate(others, start=1)]
+        gathered = _Gathered(futures)
+        outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
+        gathered.wait()  # also when the first build failed before asking
         _raise_on(outcome.problems + gathered.problems)
         for other, result in zip(others, gathered.outcomes, strict=True):
             for built in result.written:
