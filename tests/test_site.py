@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, REPO, assert_built_as_by_one_process, copy_project, edit
+from conftest import (
+    FIXED_EPOCH,
+    REPO,
+    assert_built_as_by_one_process,
+    assert_same_files,
+    copy_project,
+    edit,
+)
 from sopkit.build import build_site
 from sopkit.errors import InvalidInput, SopkitError
 from sopkit.library import read_library
@@ -310,6 +317,8 @@ def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, 
     monkeypatch.setattr(builder, "shard_count", lambda pages: 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     root = copy_project(tmp_path / "p")
+    (root / "procedure" / "documents" / "D10001-hemolyse.yml").write_bytes(
+        (Path(__file__).parent / "data" / "D10001-hemolyse.yml").read_bytes())
     # A Markdown link on the front page: checked by the process that renders it.
     edit(root / "templates" / "site" / "index.md.j2", "# {{ handbook.title }}\n",
          "# {{ handbook.title }}\n\nSe [applikasjonene](applikasjoner.md).\n")
@@ -323,6 +332,98 @@ def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, 
         "no staging folder is left behind"
     assert 'href="applikasjoner.html"' in (root / "site" / "index.html").read_text(
         encoding="utf-8")
+    # The index is in page order, not by process: a page of the second process comes
+    # before one of the first (so the comparison above would see a wrong order).
+    pages = sorted(p.relative_to(root / "build" / "docs").as_posix()
+                   for p in (root / "build" / "docs").rglob("*.md"))
+    owner = {page.removesuffix(".md") + ".html": i % 2 for i, page in enumerate(pages)}
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    owners = [owner[entry["location"].split("#")[0] or "index.html"] for entry in index["docs"]]
+    assert owners != sorted(owners)
+
+
+def build_tiny(tmp: Path, pages: dict[str, str], nav: list, processes: int,
+               config: Path = REPO / "mkdocs.yml") -> Path:
+    """Build ``pages`` (docs-relative path -> Markdown) with MkDocs; return the site."""
+    from sopkit import builder
+
+    docs = tmp / "docs"
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    site = tmp / f"site{processes}"
+    with builder.Processes(processes) as started:
+        shares = builder.mkdocs_build(config, docs, site, nav, processes=started)
+    assert len(shares) == processes
+    return site
+
+
+TINY = {"index.md": "# Forside\n\nSe [Z](zulu.md#avsnitt).\n",
+        "alfa.md": "# Alfa\n\nTekst om alfa.\n",
+        "zulu.md": "# Zulu-overskrift\n\n## Avsnitt\n\nTekst om zulu.\n"}
+
+
+def test_a_page_titled_by_its_heading_is_named_alike_by_both_processes(tmp_path, monkeypatch):
+    """zulu.md has no title in the navigation or front matter: its heading names it in
+    the navigation of every page, whichever process renders them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, "zulu.md"]
+    two = build_tiny(tmp_path / "a", TINY, nav, 2)
+    one = build_tiny(tmp_path / "b", TINY, nav, 1)
+    assert_same_files(two, one)
+    assert "Zulu-overskrift" in (two / "alfa.html").read_text(encoding="utf-8")
+
+
+def test_each_process_writes_only_its_own_pages(tmp_path):
+    from sopkit import builder
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in TINY.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    owners = {"alfa.md": 0, "index.md": 1, "zulu.md": 0}
+    outcome = builder._mkdocs(REPO / "mkdocs.yml", docs, tmp_path / "site", nav,
+                              builder._Share(1, owners))
+    assert outcome.problems == [] and outcome.written == ["index.html"]
+    pages = {p.name for p in (tmp_path / "site").glob("*.html")} - {"404.html"}
+    assert pages == {"index.html"}
+    assert {e["location"].split("#")[0] for e in outcome.entries["index.md"]} == {"index.html"}
+    assert set(outcome.entries) == {"index.md"}
+
+
+def test_a_site_with_checked_anchors_is_built_by_one_process(tmp_path):
+    """An anchor on a page of another process is not known there, so with anchors
+    checked one process builds every page and finds the broken one."""
+    root = copy_project(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nvalidation:\n  anchors: warn\n",
+                      encoding="utf-8")
+    pages = {**TINY, "index.md": "# Forside\n\nSe [Z](zulu.md#finnes-ikke).\n"}
+    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    with pytest.raises(SopkitError, match="finnes-ikke"):
+        build_tiny(tmp_path, pages, nav, 2, config)
+    assert not (tmp_path / "site2.share1").exists()
+
+
+def test_a_site_without_search_is_built_by_two_processes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    root = copy_project(tmp_path / "p")
+    edit(root / "mkdocs.yml", "  - search\n", "  - search:\n      enabled: false\n")
+    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    two = build_tiny(tmp_path / "a", TINY, nav, 2, root / "mkdocs.yml")
+    assert_same_files(two, build_tiny(tmp_path / "b", TINY, nav, 1, root / "mkdocs.yml"))
+    assert not (two / "search").exists()
+
+
+@pytest.mark.parametrize("page", ["alfa.md", "index.md"])  # first process, second process
+def test_a_failure_in_either_process_is_a_message(tmp_path, page):
+    broken = {**TINY, page: "---\ntemplate: finnes-ikke.html\n---\n\n# Feil\n"}
+    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    with pytest.raises(SopkitError, match=r"finnes-ikke\.html") as caught:
+        build_tiny(tmp_path, broken, nav, 2)
+    assert "MkDocs build failed" in str(caught.value)
+    assert not (tmp_path / "site2.share1").exists()
 
 
 def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
@@ -343,10 +444,13 @@ def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
 
 def test_a_small_site_is_built_by_one_process():
     """A second process costs about a second: not worth it for a few pages."""
+    import os
+
     from sopkit import builder
 
+    cores = len(os.sched_getaffinity(0))
     assert builder.shard_count(builder.SHARD_MIN_PAGES - 1) == 1
-    assert builder.shard_count(10 * builder.SHARD_MIN_PAGES) <= builder.SHARDS
+    assert builder.shard_count(10 * builder.SHARD_MIN_PAGES) == min(builder.SHARDS, cores)
 
 
 def test_sitemap_lists_the_current_pages_only(built_project):

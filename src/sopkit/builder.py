@@ -6,24 +6,29 @@ notes on MkDocs 2.0 and Zensical).
 
 On more than one core a large site is built in shares: every process runs
 the same MkDocs build (same configuration, navigation and page list) but
-renders only its share of the pages; the others go through MkDocs as empty
-pages, so that the navigation, page titles and previous/next links are those
-of the whole site. The first process then takes the search index entries of
-the other shares, in page order, before the search plugin writes the index,
-and the pages of the other shares are moved into its site. A page comes out
-the same whichever process rendered it (the tests compare them byte for
-byte). Anchor links between pages of different shares are not checked
-(MkDocs only logs those at level ``info`` unless ``validation`` asks for
-more).
+renders only its share of the pages; the others go through MkDocs without a
+template, so that the navigation and previous/next links are those of the
+whole site. (A page whose title is neither in the navigation nor in its front
+matter is still converted from Markdown everywhere: its title comes from its
+first heading.) The first process then takes the search index entries of the
+other shares, in page order, before the search plugin writes the index, and
+the pages of the other shares are moved into its site. Tests check that
+every file comes out byte for byte as from one process.
+
+One process builds everything when the configuration has plugins other than
+search and offline (they might gather data from every page), or asks for
+anchor links to be checked (``validation: anchors:`` above ``info``): an
+anchor on a page of another share is not known.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,18 +108,24 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], 
         return [len(pages)]
     owners = {page: index % count for index, page in enumerate(pages)}
     others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
+    futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
+               for k, other in enumerate(others, start=1)]
     try:
-        futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
-                   for k, other in enumerate(others, start=1)]
         gathered = _Gathered(futures)
         outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
-        gathered.wait()  # also when the first build failed before asking
-        _raise_on(outcome.problems + gathered.problems)
+        gathered.wait()  # also when this build failed before asking
+        _raise_on(outcome.problems + [line for line in gathered.problems
+                                      if line.removesuffix(_ELSEWHERE) not in outcome.problems])
+        if not outcome.shared:
+            return [len(pages)]
         for other, result in zip(others, gathered.outcomes, strict=True):
             for built in result.written:
                 (site / built).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(other / built, site / built)
     finally:
+        for future in futures:
+            future.cancel()
+        wait(futures)  # before removing what they write
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
@@ -134,8 +145,13 @@ class _Share:
 @dataclass
 class _Outcome:
     problems: list[str]
+    shared: bool = False
+    """Whether this build rendered its share only (see :func:`_can_share`)."""
     entries: SearchEntries = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
+
+
+_ELSEWHERE = " (in another process)"
 
 
 class _Gathered:
@@ -157,7 +173,7 @@ class _Gathered:
                     outcome = _Outcome([f"MkDocs build of a share of the pages failed: "
                                         f"{type(exc).__name__}: {exc}"])
                 self.outcomes.append(outcome)
-                self.problems += [f"{line} (in another process)" for line in outcome.problems]
+                self.problems += [f"{line}{_ELSEWHERE}" for line in outcome.problems]
         return {page: entries for outcome in self.outcomes
                 for page, entries in outcome.entries.items()}
 
@@ -165,7 +181,7 @@ class _Gathered:
 def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
             share: _Share | None = None,
             gather: Callable[[], SearchEntries] | None = None) -> _Outcome:
-    """One MkDocs build (of ``share``'s pages only, when given)."""
+    """One MkDocs build (of ``share``'s pages only, when given and possible)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -180,15 +196,32 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
             config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
             config.extra_javascript.extend(
                 j for j in EXTRA_JS if j not in config.extra_javascript)
+            if share is not None and not _can_share(config):
+                if share.index > 0:
+                    return _Outcome([])  # the first process builds every page
+                share = None
             if share is not None:
                 plugin = _shard_plugin(share, gather)
                 config.plugins["sopkit/share"] = plugin
             build(config)
         except (Abort, ConfigurationError) as exc:
             return _Outcome([f"MkDocs build failed: {exc}", *(f"  {m}" for m in messages)])
+        except Exception as exc:  # a theme template or plugin failed: MkDocs logged where
+            return _Outcome([f"MkDocs build failed: {type(exc).__name__}: {exc}",
+                             *(f"  {m}" for m in messages)])
+    problems = [f"MkDocs warned: {m}" for m in messages]
     if plugin is None:
-        return _Outcome([f"MkDocs warned: {m}" for m in messages])
-    return _Outcome([f"MkDocs warned: {m}" for m in messages], plugin.entries, plugin.written)
+        return _Outcome(problems)
+    return _Outcome(problems, True, plugin.entries, plugin.written)
+
+
+_SHAREABLE_PLUGINS = {"search", "offline", "material/search", "material/offline"}
+
+
+def _can_share(config: MkDocsConfig) -> bool:
+    """Whether pages built in shares come out as from one build (see the module notes)."""
+    return (set(config.plugins) <= _SHAREABLE_PLUGINS
+            and config.validation.links.anchors <= logging.INFO)
 
 
 def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> Any:
@@ -206,8 +239,8 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
             self.search: Any = None
 
         def on_config(self, config: MkDocsConfig) -> None:
-            self.search = next(
-                (p for p in config.plugins.values() if isinstance(p, SearchPlugin)), None)
+            self.search = next((p for p in config.plugins.values()
+                                if isinstance(p, SearchPlugin) and p.config.enabled), None)
 
         def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
                    ) -> jinja2.Environment:
@@ -226,22 +259,28 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
             env.get_template = get_template  # type: ignore[method-assign]
             return env
 
-        def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-            if not share.renders(page.file.src_uri):
+        def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                             files: Files) -> str:
+            titled = "title" in vars(page) or "title" in page.meta  # else from its heading
+            if titled and not share.renders(page.file.src_uri):
                 page.render = lambda config, files: _skip(page)  # type: ignore[method-assign]
-            return page
+            return markdown
 
         @event_priority(-100)  # after the search plugin has indexed the page
         def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig,
                             nav: Any) -> Any:
             self.order.append(page.file.src_uri)
-            if share.renders(page.file.src_uri):
-                self.written.append(page.file.dest_uri)
-                if self.search is not None:
-                    entries = self.search.search_index.entries
+            if self.search is not None:
+                entries = self.search.search_index.entries
+                if share.renders(page.file.src_uri):
                     self.entries[page.file.src_uri] = entries[self.indexed:]
-                    self.indexed = len(entries)
+                self.indexed = len(entries)
             return context
+
+        def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+            if output.strip() and share.renders(page.file.src_uri):
+                self.written.append(page.file.dest_uri)
+            return output
 
         @event_priority(100)  # before the search plugin writes the index
         def on_post_build(self, *, config: MkDocsConfig) -> None:
