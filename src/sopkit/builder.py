@@ -257,6 +257,8 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
                 return choose(name, parent, globals)
 
             env.get_template = get_template  # type: ignore[method-assign]
+            if share.index > 0:  # 404.html, sitemap.xml: the first process writes those
+                config.theme.static_templates = set()
             return env
 
         def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
