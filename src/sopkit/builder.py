@@ -204,11 +204,10 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
                 plugin = _shard_plugin(share, gather)
                 config.plugins["sopkit/share"] = plugin
             build(config)
-        except (Abort, ConfigurationError) as exc:
-            return _Outcome([f"MkDocs build failed: {exc}", *(f"  {m}" for m in messages)])
-        except Exception as exc:  # a theme template or plugin failed: MkDocs logged where
-            return _Outcome([f"MkDocs build failed: {type(exc).__name__}: {exc}",
-                             *(f"  {m}" for m in messages)])
+        except Exception as exc:  # also a failing theme template or plugin: MkDocs logged where
+            why = exc if isinstance(exc, (Abort, ConfigurationError)) else (
+                f"{type(exc).__name__}: {exc}")
+            return _Outcome([f"MkDocs build failed: {why}", *(f"  {m}" for m in messages)])
     problems = [f"MkDocs warned: {m}" for m in messages]
     if plugin is None:
         return _Outcome(problems)
