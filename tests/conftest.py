@@ -122,7 +122,8 @@ def assert_same_files(built: Path, expected: Path, *, leave_out: str = "") -> li
                       if p.is_file() and not (leave_out and p.relative_to(folder).parts[0]
                                               == leave_out))
 
-    assert files(built) == files(expected)
-    for file in files(expected):
+    wanted = files(expected)
+    assert files(built) == wanted
+    for file in wanted:
         assert (built / file).read_bytes() == (expected / file).read_bytes(), file
-    return files(expected)
+    return wanted

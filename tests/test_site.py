@@ -342,15 +342,21 @@ def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, 
     assert owners != sorted(owners)
 
 
+def write_tiny(tmp: Path, pages: dict[str, str]) -> Path:
+    """A docs folder holding ``pages`` (docs-relative path -> Markdown)."""
+    docs = tmp / "docs"
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    return docs
+
+
 def build_tiny(tmp: Path, pages: dict[str, str], nav: list, processes: int,
                config: Path = REPO / "mkdocs.yml") -> Path:
     """Build ``pages`` (docs-relative path -> Markdown) with MkDocs; return the site."""
     from sopkit import builder
 
-    docs = tmp / "docs"
-    for name, text in pages.items():
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text(text, encoding="utf-8")
+    docs = write_tiny(tmp, pages)
     site = tmp / f"site{processes}"
     with builder.Processes(processes) as started:
         shares = builder.mkdocs_build(config, docs, site, nav, processes=started)
@@ -377,10 +383,7 @@ def test_a_page_titled_by_its_heading_is_named_alike_by_both_processes(tmp_path,
 def test_each_process_writes_only_its_own_pages(tmp_path):
     from sopkit import builder
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in TINY.items():
-        (docs / name).write_text(text, encoding="utf-8")
+    docs = write_tiny(tmp_path, TINY)
     nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
     owners = {"alfa.md": 0, "index.md": 1, "zulu.md": 0}
     outcome = builder._mkdocs(REPO / "mkdocs.yml", docs, tmp_path / "site", nav,
@@ -429,10 +432,8 @@ def test_a_failure_in_either_process_is_a_message(tmp_path, page):
 def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
     from sopkit import builder
 
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("# Forside\n", encoding="utf-8")
-    (docs / "zulu.md").write_text("# Z\n\n[borte](borte.md)\n", encoding="utf-8")
+    docs = write_tiny(tmp_path, {"index.md": "# Forside\n",
+                                 "zulu.md": "# Z\n\n[borte](borte.md)\n"})
     nav = [{"Forside": "index.md"}, {"Z": "zulu.md"}]
     with pytest.raises(SopkitError) as caught, builder.Processes(2) as two:
         # zulu.md is the second process's page

@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from markupsafe import Markup
 
+from .builder import NavItem
 from .library import Library
 from .model import Application, Procedure
 from .project import Project
 from .render import CARD_PDF, DRAFT_PAGE, PROCEDURE_PAGE, href, render
 
-NavItem = dict[str, Any]
 FRONT_PAGE = "index.md"
 ASSETS = "assets"
 
