@@ -59,9 +59,9 @@ def _tree(pid: int) -> list[int]:
 
 def timed_run(project_dir: Path, out: Path, cache: Path, jobs: int) -> dict[str, Any]:
     start = time.perf_counter()
-    from sopkit.cards import render_cards
-    from sopkit.library import read_library
-    from sopkit.project import Project
+    from sopkit.outputs.card.cache import render_cards
+    from sopkit.source.library import read_library
+    from sopkit.source.project import Project
 
     imported = time.perf_counter() - start
     project = Project(project_dir)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sopkit.project import Project
+    from sopkit.source.project import Project
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,8 +48,8 @@ def measure(n: int) -> dict[str, float]:
     sys.path.insert(0, str(HERE))
     from synthetic import make_project
 
-    from sopkit.build import build_site
-    from sopkit.project import Project
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
 
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp) / "project", n)
@@ -86,8 +86,9 @@ def measure(n: int) -> dict[str, float]:
 
 
 def _nav(project: Project) -> list[dict[str, object]]:
-    from sopkit import quality_site, site
-    from sopkit.library import read_library
+    from sopkit.outputs.site import pages as site
+    from sopkit.outputs.site import quality as quality_site
+    from sopkit.source.library import read_library
 
     library = read_library(project.procedures)
     return site.navigation(library, extra=quality_site.nav_items(library))
@@ -95,7 +96,7 @@ def _nav(project: Project) -> list[dict[str, object]]:
 
 def _one_process(project: Project, folder: Path) -> float:
     """Seconds for one MkDocs process to build the staged pages."""
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     nav = _nav(project)
     started = time.perf_counter()
@@ -106,7 +107,7 @@ def _one_process(project: Project, folder: Path) -> float:
 
 def _floor(project: Project, folder: Path) -> float:
     """Seconds for MkDocs to build plain-text procedure pages with the same settings."""
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     docs = folder / "docs"
     shutil.copytree(project.build / "docs", docs)

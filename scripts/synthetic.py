@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from sopkit.model import Procedure
-from sopkit.revisions import fingerprint
+from sopkit.source.fingerprint import fingerprint
+from sopkit.source.model import Procedure
 
 REPO = Path(__file__).resolve().parent.parent
 CLINICS = ["Medisinsk serviceklinikk", "Kirurgisk klinikk", "Medisinsk klinikk",

@@ -46,8 +46,8 @@ def serve(folder: Path, mount: str = "") -> Iterator[str]:
 
 def site_mount(mkdocs_yml: Path) -> str:
     """The path part of site_url in mkdocs.yml, e.g. 'handbok'."""
-    from sopkit.project import Project
-    from sopkit.siteconfig import site_url
+    from sopkit.outputs.site.config import site_url
+    from sopkit.source.project import Project
 
     return urlsplit(site_url(Project(mkdocs_yml.parent))).path.strip("/")
 

@@ -14,7 +14,7 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from sopkit.textfmt import normalize
+from sopkit.source.text import normalize
 
 # Page sizes in PDF points (1/72 in).
 PAPER = {"A4": (595.276, 841.890), "A5": (419.528, 595.276)}

@@ -76,8 +76,8 @@ def copy_project(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project with its site built for real, once per test session."""
-    from sopkit.build import build_site
-    from sopkit.project import Project
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
 
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     with pytest.MonkeyPatch.context() as patch:
@@ -105,8 +105,10 @@ def assert_built_as_by_one_process(root: Path, tmp: Path) -> list[Path]:
     """Build ``root``'s staged pages (``build/docs``) with one MkDocs process and assert
     that ``root/site`` holds the same files with the same bytes (besides the wall cards,
     which are placed after MkDocs). Returns those files (site-relative)."""
-    from sopkit import builder, quality_site, site
-    from sopkit.library import read_library
+    from sopkit.outputs.site import generator as builder
+    from sopkit.outputs.site import pages as site
+    from sopkit.outputs.site import quality as quality_site
+    from sopkit.source.library import read_library
 
     library = read_library(root / "procedure")
     nav = site.navigation(library, extra=quality_site.nav_items(library))

@@ -54,8 +54,8 @@ def init(root: Path) -> str:
 
 def refingerprint(doc: Path) -> None:
     """Record the current text's fingerprint on the last revision (test set-up only)."""
-    from sopkit.library import read_library
-    from sopkit.revisions import fingerprint
+    from sopkit.source.fingerprint import fingerprint
+    from sopkit.source.library import read_library
 
     doc_id = doc.name.split("-")[0]
     proc = read_library(doc.parent.parent, skip_fingerprint_of=doc_id).get(doc_id)

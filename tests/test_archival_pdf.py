@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from conftest import edit
 from gitrepo import ADDED_TEXT, REMOVED_TEXT, commit_all, init, make_revision_7
-from sopkit.archival import render_pdf
-from sopkit.errors import SopkitError
+from sopkit.outputs.archival.document import render_pdf
+from sopkit.source.errors import SopkitError
 
 pytestmark = pytest.mark.slow
 

@@ -21,11 +21,11 @@ from weasyprint.urls import URLFetcherResponse
 
 from cardtools import reader, text_of
 from conftest import edit
-from sopkit.cards import render_card
-from sopkit.errors import SopkitError
-from sopkit.fetcher import RefusedURL, SandboxFetcher
-from sopkit.library import read_library
-from sopkit.project import Project
+from sopkit.outputs.card.cache import render_card
+from sopkit.outputs.pdf import RefusedURL, SandboxFetcher
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
 
 SECRET = Path("/etc/passwd")
 

@@ -22,15 +22,15 @@ from cardtools import (
     weasyprint_messages,
 )
 from conftest import REPO, edit
-from sopkit import cards
-from sopkit.cardcontent import build_card, card_document, card_html
-from sopkit.cardpdf import FONT_FAMILY
-from sopkit.cards import SIZES, render_card
-from sopkit.errors import SopkitError
-from sopkit.library import Library, read_library
-from sopkit.model import Procedure
-from sopkit.project import Project
-from sopkit.textfmt import normalize, plain
+from sopkit.outputs.card import cache as cards
+from sopkit.outputs.card.cache import SIZES, render_card
+from sopkit.outputs.card.content import build_card, card_document, card_html
+from sopkit.outputs.card.layout import FONT_FAMILY
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import Library, read_library
+from sopkit.source.model import Procedure
+from sopkit.source.project import Project
+from sopkit.source.text import normalize, plain
 
 PRINTED = dt.date(2026, 11, 25)
 SITE = "https://kvalitet.sshf.example/handbok/"

@@ -14,10 +14,10 @@ from pypdf import PdfReader
 
 from conftest import SEED_DOC, copy_project, edit
 from gitrepo import init
-from sopkit.build import build_site
 from sopkit.cli import cli
-from sopkit.project import Project
-from sopkit.verify import article, html_text
+from sopkit.outputs.site.verify import article, html_text
+from sopkit.pipeline import build_site
+from sopkit.source.project import Project
 
 pytestmark = pytest.mark.slow
 

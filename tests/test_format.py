@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from conftest import REPO, copy_project
-from sopkit.build import build_site
-from sopkit.library import read_library
-from sopkit.project import Project
-from sopkit.verify import html_text
+from sopkit.outputs.site.verify import html_text
+from sopkit.pipeline import build_site
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
 
 FULL = REPO / "tests" / "data" / "D10001-hemolyse.yml"
 

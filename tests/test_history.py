@@ -22,11 +22,11 @@ from gitrepo import (
     init,
     make_revision_7,
 )
-from sopkit.diff import compare, format_text, words
-from sopkit.errors import SopkitError
-from sopkit.history import History
-from sopkit.library import read_library
-from sopkit.model import Procedure
+from sopkit.quality.diff import compare, format_text, words
+from sopkit.quality.history import History
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import read_library
+from sopkit.source.model import Procedure
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -274,8 +274,8 @@ def test_word_level_operations():
 
 
 def test_site_build_without_history_fails_clearly(repo, tmp_path):
-    from sopkit.project import Project
-    from sopkit.quality_site import site_files
+    from sopkit.outputs.site.quality import site_files
+    from sopkit.source.project import Project
 
     export = tmp_path / "export"
     shutil.copytree(repo, export, ignore=shutil.ignore_patterns(".git"))
@@ -285,8 +285,8 @@ def test_site_build_without_history_fails_clearly(repo, tmp_path):
 
 def test_obsolete_document_is_published_as_it_is(project, seed_file):
     """The last text of an obsolete document is its own page; no history is needed."""
-    from sopkit.project import Project
-    from sopkit.quality_site import site_files
+    from sopkit.outputs.site.quality import site_files
+    from sopkit.source.project import Project
 
     old = seed_file.with_name("D10000-gammel-rutine.yml")
     old.write_text(seed_file.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, line_of
-from sopkit.errors import InvalidInput, Problems
-from sopkit.library import read_library
-from sopkit.load import MAX_BYTES, load_text, load_yaml
+from sopkit.source.errors import InvalidInput, Problems
+from sopkit.source.library import read_library
+from sopkit.source.load import MAX_BYTES, load_text, load_yaml
 
 
 def problems_of(project: Path) -> list[str]:

@@ -30,10 +30,10 @@ from gitrepo import (
     make_revision_7,
     refingerprint,
 )
-from sopkit.build import build_site
 from sopkit.cli import cli
-from sopkit.project import Project
-from sopkit.verify import html_text
+from sopkit.outputs.site.verify import html_text
+from sopkit.pipeline import build_site
+from sopkit.source.project import Project
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,8 @@ def quality_project(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
         patch.setenv("NO_MKDOCS_2_WARNING", "1")
-        patch.setattr("sopkit.builder.shard_count", lambda pages: 2)  # two MkDocs processes
+        # two MkDocs processes
+        patch.setattr("sopkit.outputs.site.generator.shard_count", lambda pages: 2)
         old.write_text(seed.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
                        .replace("title: Melding av", "title: Gammel rutine for")
                        .replace("urgent: true", "urgent: false"), encoding="utf-8")

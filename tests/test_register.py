@@ -10,10 +10,10 @@ import json
 import pytest
 
 from conftest import edit
-from sopkit.library import read_library
-from sopkit.project import Project
-from sopkit.quality_site import REGISTER_PAGE, site_files
-from sopkit.register import rows
+from sopkit.outputs.site.quality import REGISTER_PAGE, site_files
+from sopkit.quality.register import rows
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
 
 TODAY = dt.date(2026, 11, 25)
 DAYS_OVERDUE = (TODAY - dt.date(2024, 12, 7)).days  # Gyldig til 07.12.2024

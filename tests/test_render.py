@@ -6,7 +6,7 @@ import posixpath
 
 import pytest
 
-from sopkit.render import href
+from sopkit.outputs.urls import href
 
 
 @pytest.mark.parametrize(("page", "to"), [

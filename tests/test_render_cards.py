@@ -12,12 +12,12 @@ import pytest
 from click.testing import Result
 
 from conftest import edit
-from sopkit import cards
-from sopkit.cardpdf import CardRenderer
-from sopkit.cards import render_cards
-from sopkit.errors import SopkitError
-from sopkit.library import Library, read_library
-from sopkit.project import Project
+from sopkit.outputs.card import cache as cards
+from sopkit.outputs.card.cache import render_cards
+from sopkit.outputs.card.layout import CardRenderer
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import Library, read_library
+from sopkit.source.project import Project
 
 PRINTED = dt.date(2026, 11, 25)
 

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from conftest import edit
-from sopkit.library import read_library
-from sopkit.revisions import add_months, fingerprint, is_author
+from sopkit.quality.approval import add_months, is_author
+from sopkit.source.fingerprint import fingerprint
+from sopkit.source.library import read_library
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import edit, line_of
-from sopkit.errors import InvalidInput
-from sopkit.library import read_library
+from sopkit.source.errors import InvalidInput
+from sopkit.source.library import read_library
 
 
 def errors(project: Path, **kwargs) -> list[str]:

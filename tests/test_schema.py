@@ -7,9 +7,9 @@ import json
 import jsonschema
 
 from conftest import REPO
-from sopkit.errors import Problems
-from sopkit.load import load_yaml
-from sopkit.schema import SCHEMAS, stale_schemas
+from sopkit.source.errors import Problems
+from sopkit.source.load import load_yaml
+from sopkit.source.schema import SCHEMAS, stale_schemas
 
 SCHEMA_DIR = REPO / "procedure" / "schema"
 FILES = {

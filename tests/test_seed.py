@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from sopkit.library import read_library
-from sopkit.model import Procedure
-from sopkit.textfmt import normalize, plain
+from sopkit.source.library import read_library
+from sopkit.source.model import Procedure
+from sopkit.source.text import normalize, plain
 
 SEED = Path(__file__).parent / "seed" / "D29653-melding-av-hastesaker.txt"
 SHARED_SEED = REPO.parent / "shared" / "seed" / SEED.name

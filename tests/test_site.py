@@ -18,12 +18,12 @@ from conftest import (
     copy_project,
     edit,
 )
-from sopkit.build import build_site
-from sopkit.errors import InvalidInput, SopkitError
-from sopkit.library import read_library
-from sopkit.project import Project
-from sopkit.textfmt import normalize, plain
-from sopkit.verify import html_text
+from sopkit.outputs.site.verify import html_text
+from sopkit.pipeline import build_site
+from sopkit.source.errors import InvalidInput, SopkitError
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
+from sopkit.source.text import normalize, plain
 
 pytestmark = pytest.mark.slow
 
@@ -312,7 +312,7 @@ def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, 
     """A large site is built by several MkDocs processes, each rendering its share of
     the pages; a single MkDocs build of the same pages gives the same bytes, search
     index and sitemap included."""
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     monkeypatch.setattr(builder, "shard_count", lambda pages: 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
@@ -354,7 +354,7 @@ def write_tiny(tmp: Path, pages: dict[str, str]) -> Path:
 def build_tiny(tmp: Path, pages: dict[str, str], nav: list, processes: int,
                config: Path = REPO / "mkdocs.yml") -> Path:
     """Build ``pages`` (docs-relative path -> Markdown) with MkDocs; return the site."""
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     docs = write_tiny(tmp, pages)
     site = tmp / f"site{processes}"
@@ -381,7 +381,7 @@ def test_a_page_titled_by_its_heading_is_named_alike_by_both_processes(tmp_path,
 
 
 def test_each_process_writes_only_its_own_pages(tmp_path):
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     docs = write_tiny(tmp_path, TINY)
     nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
@@ -430,7 +430,7 @@ def test_a_failure_in_either_process_is_a_message(tmp_path, page):
 
 
 def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     docs = write_tiny(tmp_path, {"index.md": "# Forside\n",
                                  "zulu.md": "# Z\n\n[borte](borte.md)\n"})
@@ -447,7 +447,7 @@ def test_a_small_site_is_built_by_one_process():
     """A second process costs about a second: not worth it for a few pages."""
     import os
 
-    from sopkit import builder
+    from sopkit.outputs.site import generator as builder
 
     cores = len(os.sched_getaffinity(0))
     assert builder.shard_count(builder.SHARD_MIN_PAGES - 1) == 1

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import edit
-from sopkit.errors import SopkitError
-from sopkit.project import Project
-from sopkit.siteconfig import site_url
+from sopkit.outputs.site.config import site_url
+from sopkit.source.errors import SopkitError
+from sopkit.source.project import Project
 
 
 def test_example_site_url(project: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sopkit.textfmt import inline_html, plain
+from sopkit.source.text import inline_html, plain
 
 
 def test_emphasis_and_links():
@@ -34,6 +34,6 @@ def test_plain_removes_markup_and_folds_space():
     "  mellomrom  rundt  ", "a = b; c/d, e-f", "Prosent 5 % og pluss + minus -",
 ])
 def test_fast_path_matches_the_parser(text):
-    from sopkit.textfmt import _parser
+    from sopkit.source.text import _parser
 
     assert inline_html(text) == _parser().renderInline(text).strip()

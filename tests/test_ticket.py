@@ -12,11 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit
-from sopkit.errors import InvalidInput, SopkitError
-from sopkit.library import Library, read_library
-from sopkit.model import Procedure
-from sopkit.project import Project
-from sopkit.ticket import (
+from sopkit.outputs.ticket.text import (
     InvalidValues,
     PatternError,
     composer_data,
@@ -24,6 +20,10 @@ from sopkit.ticket import (
     mobile_number,
     parse_pattern,
 )
+from sopkit.source.errors import InvalidInput, SopkitError
+from sopkit.source.library import Library, read_library
+from sopkit.source.model import Procedure
+from sopkit.source.project import Project
 
 SEED = Path(__file__).parent / "seed" / "D29653-melding-av-hastesaker.txt"
 FIRST_LINE = "Saken skal distribueres av OK."

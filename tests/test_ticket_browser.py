@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from browser import WCAG_TAGS
 from sopkit.cli import cli
-from sopkit.project import Project
+from sopkit.source.project import Project
 from test_ticket import VALUES
 
 pytestmark = pytest.mark.browser

@@ -10,12 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_EPOCH, REPO, copy_project, edit
-from sopkit.build import build_site
-from sopkit.errors import SopkitError
-from sopkit.library import Library, read_library
-from sopkit.project import Project
-from sopkit.ticket import composer_data
-from sopkit.ticket_site import (
+from sopkit.outputs.ticket.composer import (
     COMPOSER_CSS,
     COMPOSER_JS,
     composer_pages,
@@ -24,6 +19,11 @@ from sopkit.ticket_site import (
     ticket_block_html,
     ticket_blocks,
 )
+from sopkit.outputs.ticket.text import composer_data
+from sopkit.pipeline import build_site
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import Library, read_library
+from sopkit.source.project import Project
 from test_ticket import COMPETENCES, STEP_LABELS
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .errors import InvalidInput, Problem, SopkitError
-from .library import Library, read_library
-from .model import Procedure
+from sopkit.source.errors import InvalidInput, Problem, SopkitError
+from sopkit.source.library import Library, read_library
+from sopkit.source.model import Procedure
 
 __version__ = "0.1.0"
 

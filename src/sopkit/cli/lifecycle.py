@@ -1,0 +1,60 @@
+"""Commands that record a document's revisions: approve, draft, fingerprint."""
+
+from __future__ import annotations
+
+import click
+
+from sopkit.cli.app import cli, pass_project
+from sopkit.quality.approval import approve as record_approval
+from sopkit.quality.approval import restored_on_error, start_draft
+from sopkit.source.fingerprint import fingerprint
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--by", "by", required=True, help="Name (and title) of the approver.")
+@click.option("--revision", help="Revision number to record, e.g. 7.00 (default: next major).")
+@click.option("--note", help="What changed (Endringer fra forrige versjon).")
+@pass_project
+def approve(project: Project, doc_id: str, by: str, revision: str | None,
+            note: str | None) -> None:
+    """Record an approved revision of DOC_ID.
+
+    Sets Godkjent dato to today, Gyldig til by the review interval, records the
+    approver and the content fingerprint. Refuses when the approver wrote the
+    document.
+    """
+    library = read_library(project.procedures, skip_fingerprint_of=doc_id)
+    proc = library.get(doc_id)
+    with restored_on_error(library.sources[doc_id], project.procedures):
+        number = record_approval(
+            library.sources[doc_id], proc, fingerprint(proc), by=by, today=library.today,
+            interval_months=library.review_interval(proc), revision=revision, note=note,
+        )
+    click.echo(f"{doc_id}: revision {number} approved by {by}.")
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.option("--revision", help="Revision number of the draft, e.g. 7.00 (default: next major).")
+@click.option("--note", help="What will change (Endringer fra forrige versjon).")
+@pass_project
+def draft(project: Project, doc_id: str, revision: str | None, note: str | None) -> None:
+    """Start a new draft revision of DOC_ID (status utkast) to edit and then approve."""
+    library = read_library(project.procedures, skip_fingerprint_of=doc_id)
+    proc = library.get(doc_id)
+    with restored_on_error(library.sources[doc_id], project.procedures):
+        number = start_draft(library.sources[doc_id], proc, library.today, revision, note)
+    click.echo(f"{doc_id}: draft revision {number} started; edit it, then run "
+               f"'sopkit approve {doc_id} --by NAME'.")
+
+
+@cli.command("fingerprint")
+@click.argument("doc_id")
+@pass_project
+def fingerprint_command(project: Project, doc_id: str) -> None:
+    """Print DOC_ID's content fingerprint (for importing an already approved document)."""
+    library = read_library(project.procedures, skip_fingerprint_of=doc_id)
+    click.echo(fingerprint(library.get(doc_id)))

@@ -1,0 +1,89 @@
+"""Commands that check the input and build the handbook: check, build, serve, schema."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from sopkit.cli.app import cli, pass_project, plural
+from sopkit.source.errors import SopkitError
+from sopkit.source.library import read_library
+from sopkit.source.project import Project
+from sopkit.source.schema import stale_schemas, write_schemas
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (such as overdue reviews) as errors.")
+@pass_project
+def check(project: Project, strict: bool) -> None:
+    """Check every file in procedure/ and report all problems.
+
+    Exits 0 when there are no errors (warnings are printed), 1 otherwise.
+    """
+    library = read_library(project.procedures, strict=strict)
+    for warning in library.warnings.sorted():
+        click.echo(warning.format(), err=True)
+    stale = stale_schemas(project.schema_dir)
+    if stale:
+        raise SopkitError(
+            "schema files are out of date: " + ", ".join(str(p) for p in stale)
+            + "\n    hint: run 'sopkit schema' and commit the result"
+        )
+    count = len(library.procedures)
+    warned = len(library.warnings.items)
+    click.echo(f"{count} procedure{'s' if count != 1 else ''} checked: no errors"
+               + (f", {warned} warning{'s' if warned != 1 else ''}" if warned else "") + ".")
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (such as overdue reviews) as errors.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site to (default: site/ in the project).")
+@pass_project
+def build(project: Project, strict: bool, output: Path | None) -> None:
+    """Build the handbook site with pages, tickets and cards.
+
+    The new site replaces the old one only when the whole build succeeded.
+    Progress is shown when standard error is a terminal.
+    """
+    from sopkit.pipeline import build_site
+
+    progress = _progress_printer()
+    report = build_site(project, strict=strict, target=output, progress=progress)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    where = output or project.site
+    click.echo(f"Built {where}: {plural(report.procedures, 'procedure')}, "
+               f"{plural(report.pages, 'page')}, {plural(report.cards, 'card')} "
+               f"in {report.total:.1f} s.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@pass_project
+def serve(project: Project, host: str, port: int) -> None:
+    """Preview the site on localhost; rebuilds when procedure/ or templates/ change."""
+    from sopkit.preview import serve as serve_site
+
+    serve_site(project, host, port, say=lambda line: click.echo(line, err=True))
+
+
+def _progress_printer() -> Callable[[str], None]:
+    if not sys.stderr.isatty():
+        return lambda _: None
+    return lambda message: click.echo(f"  {message}", err=True)
+
+
+@cli.command()
+@pass_project
+def schema(project: Project) -> None:
+    """Write the JSON Schema files in procedure/schema/ for editors."""
+    written = write_schemas(project.schema_dir)
+    for path in written:
+        click.echo(f"wrote {path}")
+    if not written:
+        click.echo("schema files are up to date.")

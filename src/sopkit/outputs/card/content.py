@@ -1,0 +1,208 @@
+"""What a wall card says: the pieces of a procedure that go on it, as plain data.
+
+This module knows nothing about PDF. It picks the card's content (title, when
+to use it, the numbered steps in their card wording, the ticket's subject rule
+and first sentence, the key contact, the document-control facts and the QR
+address), renders it to HTML through ``templates/card/card.html.j2``, and
+checks that every mandated phrase is in the HTML's text: that the shorter card
+wording (or a restyled template) dropped none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+import traceback
+from dataclasses import dataclass, field
+from html import unescape
+
+import segno
+from jinja2 import TemplateError
+
+from sopkit.outputs.templates import environment
+from sopkit.outputs.urls import card_qr_url
+from sopkit.source.errors import SopkitError
+from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
+from sopkit.source.project import Project
+from sopkit.source.text import normalize
+
+CARD_TEMPLATE = "card/card.html.j2"
+# Notes of these levels reach the card; plain "NB!" notes are background and stay off it.
+CARD_NOTE_LEVELS = ("warning", "important")
+QR_BORDER = 4  # modules of quiet zone, as the QR standard requires
+QR_PIXELS_PER_MODULE = 4
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class CardStep:
+    text: str
+    when: str | None = None
+    role: str | None = None
+    notes: tuple[tuple[str, str], ...] = ()
+    steps: tuple[CardStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A piece of a ticket pattern: literal text, or a field to fill in."""
+
+    text: str
+    fill: bool = False  # a field the writer fills in
+
+
+@dataclass(frozen=True)
+class CardTicket:
+    system: str
+    subject: tuple[Slot, ...]
+    first_sentence: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything printed on one card (the same on A4 and A5)."""
+
+    id: str
+    title: str
+    draft: bool
+    revision: str
+    approved: dt.date | None
+    valid_until: dt.date | None
+    printed: dt.date
+    when: str
+    steps: tuple[CardStep, ...]
+    ticket: CardTicket | None
+    contact: Contact
+    url: str
+    qr: str = field(repr=False)
+
+
+def card_url(site: str, proc: Procedure) -> str:
+    """The procedure's page under ``site`` (ends in /), with the revision printed on the card."""
+    return card_qr_url(site, proc.id, proc.current.revision)
+
+
+def card_document(proc: Procedure, project: Project, *, site: str, printed: dt.date) -> str:
+    """``proc``'s card as HTML, checked to hold every mandated phrase."""
+    html = card_html(build_card(proc, site=site, printed=printed), project)
+    check_phrases(proc, html)
+    return html
+
+
+def build_card(proc: Procedure, *, site: str, printed: dt.date) -> Card:
+    """The content of ``proc``'s card; :class:`SopkitError` if it cannot have one.
+
+    ``site`` is the handbook's address (site_url), ``printed`` the print date.
+    """
+    if proc.card is None:
+        raise SopkitError(f"{proc.id}: the procedure defines no card\n"
+                          "    hint: add 'card:' with 'when:' and 'contact:' to its YAML")
+    if proc.status == "obsolete":
+        raise SopkitError(f"{proc.id}: the document is obsolete (utgått) and gets no card")
+    url = card_url(site, proc)
+    rev = proc.current
+    return Card(
+        id=proc.id,
+        title=proc.title,
+        draft=proc.status == "draft",
+        revision=rev.revision,
+        approved=rev.approved,
+        valid_until=rev.valid_until,
+        printed=printed,
+        when=proc.card.when,
+        steps=tuple(_card_step(step) for step in _top_steps(proc)),
+        ticket=_ticket(proc.ticket),
+        contact=_contact(proc, proc.card.contact),
+        url=url,
+        qr=qr_png(url),
+    )
+
+
+def card_html(card: Card, project: Project) -> str:
+    """The card as HTML; a mistake in the template is reported with its line."""
+    try:
+        return environment(project.templates).get_template(CARD_TEMPLATE).render(card=card)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None) or next(
+            (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
+             if frame.filename.endswith(".j2")), "?")
+        raise SopkitError(f"{card.id}: templates/{CARD_TEMPLATE}:{line}: "
+                          f"{type(exc).__name__}: {exc}") from None
+
+
+def visible_text(html: str) -> str:
+    """The words of an HTML page's body as a reader sees them, whitespace folded."""
+    body = _BODY.search(html)
+    return normalize(unescape(_TAG.sub("", body.group(1) if body else html)))
+
+
+def check_phrases(proc: Procedure, html: str) -> None:
+    """Every mandated phrase must be on the card, whatever the card wording says."""
+    words = visible_text(html)
+    missing = [p for p in proc.mandated_phrases if normalize(p) not in words]
+    if missing:
+        raise SopkitError(
+            f"{proc.id}: the wall card lacks mandated phrase"
+            f"{'s' if len(missing) > 1 else ''} " + ", ".join(f"'{p}'" for p in missing)
+            + "\n    hint: a step's 'card:' wording must keep every mandated phrase; "
+            "fix the wording or leave 'card:' out to print the full step text"
+        )
+
+
+def qr_png(url: str) -> str:
+    """A real QR code (never Micro QR) as a black-on-white PNG data URL.
+
+    A few pixels per module, drawn without smoothing (``image-rendering:
+    pixelated``): sharp at any print size and much cheaper for WeasyPrint than SVG.
+    """
+    qr = segno.make_qr(url, error="m")
+    return qr.png_data_uri(scale=QR_PIXELS_PER_MODULE, border=QR_BORDER,
+                           dark="#000", light="#fff")
+
+
+def _top_steps(proc: Procedure) -> list[Step]:
+    return [step for section in proc.sections for block in section.body
+            for step in block.steps or []]
+
+
+def _card_step(step: Step) -> CardStep:
+    return CardStep(
+        text=step.card or step.text,
+        when=step.when,
+        role=step.role,
+        notes=tuple((NOTE_LABELS[n.level], n.text) for n in step.notes
+                    if n.level in CARD_NOTE_LEVELS),
+        steps=tuple(_card_step(sub) for sub in step.steps),
+    )
+
+
+def _ticket(ticket: TicketSpec | None) -> CardTicket | None:
+    if ticket is None:
+        return None
+    labels = {f.key: f.label for f in ticket.fields}
+    slots: list[Slot] = []
+    for literal, name, _, _ in string.Formatter().parse(ticket.subject):
+        if literal:
+            slots.append(Slot(literal))
+        if name is not None:
+            slots.append(Slot(labels.get(name, name), fill=True))
+    return CardTicket(ticket.system, tuple(slots), ticket.first_sentence)
+
+
+def _contact(proc: Procedure, role: str) -> Contact:
+    """The key contact: from a contacts block with that role, else the ticket's phone."""
+    for section in proc.sections:
+        for block in section.body:
+            for contact in block.contacts or []:
+                if _same(contact.role, role):
+                    return contact
+    phone = proc.ticket.phone if proc.ticket else None
+    if phone is not None and _same(phone.call, role):
+        return Contact(role=role, phone=phone.number)
+    return Contact(role=role)
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize(a).casefold() == normalize(b).casefold()

@@ -1,0 +1,186 @@
+"""Card HTML to one-page, tagged PDFs with WeasyPrint, sandboxed and strict.
+
+A card is laid out once, on A4, and written twice: as it is for A4, and
+reduced by 1/√2 for A5 (A-series paper scales by that factor, so the A5 card
+is the A4 card made smaller: the same layout on both, for half the work).
+The layout takes the largest body text size of :data:`BODY_PT` that fits on
+one page; an A5 card needs at least :data:`MIN_PT_FOR_A5` on A4 to keep 12 pt
+once reduced. When a card does not fit, rendering fails rather than printing
+two pages or tiny text.
+
+A :class:`CardRenderer` is made once per process: it shares one WeasyPrint
+``FontConfiguration`` between cards (faster, and memory stays flat) and
+parses the stylesheets once. Any WeasyPrint warning, any refused URL and any
+glyph drawn from a font other than the card font fail the card too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import fontpkg_atkinson_hyperlegible as card_font
+import pydyf
+from weasyprint import CSS, HTML
+from weasyprint import __version__ as WEASYPRINT_VERSION
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
+
+from sopkit.outputs.logs import warnings_logged
+from sopkit.outputs.pdf import RefusedURL, SandboxFetcher
+from sopkit.source.errors import SopkitError
+
+# Page sizes in PDF points (1/72 in), width x height, portrait.
+PAPER: dict[str, tuple[float, float]] = {
+    "A4": (210 / 25.4 * 72, 297 / 25.4 * 72),
+    "A5": (148 / 25.4 * 72, 210 / 25.4 * 72),
+}
+A5_ZOOM = PAPER["A5"][1] / PAPER["A4"][1]  # 0.707: A4 reduced to A5 height
+# Minimum body text per paper size, in points.
+MIN_PT = {"A4": 16, "A5": 12}
+# Body text sizes on A4 to try, largest first. Headings are larger and no text
+# is smaller than 17 pt on A4 (12 pt on A5; see templates/card/card.css).
+BODY_PT: tuple[int, ...] = (18, 17, 16)
+MIN_PT_FOR_A5 = math.ceil(MIN_PT["A5"] / A5_ZOOM)  # 17 on A4 is 12.02 on A5
+
+FONT_FAMILY: str = card_font.FAMILY
+FONT_DIR = Path(card_font.ROOT)
+FONT_FILES = {
+    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
+    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
+    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
+    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
+}
+CARD_CSS = "card.css"  # in templates/card/, applied to every card
+# Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
+PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+_HINT = ("    hint: shorten the steps' 'card:' wording or the card's 'when:' line in the "
+         "procedure's YAML")
+
+
+def font_version() -> str:
+    """The card font package's metadata, its version included (for the cache key)."""
+    return (FONT_DIR / "metadata.json").read_text(encoding="utf-8")
+
+
+def fonts_css() -> str:
+    """``@font-face`` rules for the card font, from the font package's files."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{(FONT_DIR / "files" / name).as_uri()}"); }}'
+        for (weight, style), name in FONT_FILES.items()
+    )
+
+
+def size_css(body_pt: int) -> str:
+    return f"@page {{ size: A4 portrait; }}\n:root {{ font-size: {body_pt}pt; }}\n"
+
+
+class CardRenderer:
+    """Lays out card HTML as PDF. Keep one per process and reuse it."""
+
+    def __init__(self, project_root: Path, card_dir: Path) -> None:
+        self.fetcher = SandboxFetcher([project_root, FONT_DIR])
+        self.font_config = FontConfiguration()
+        self.stylesheet = card_dir / CARD_CSS
+        # Relative URLs in the card HTML and CSS resolve against the template folder.
+        self.base_url = card_dir.resolve().as_uri() + "/"
+        self._css: dict[str, CSS] = {}
+
+    def render(self, html: str, sizes: Sequence[str], doc_id: str) -> dict[str, bytes]:
+        """One page of PDF per size, or :class:`SopkitError` naming the card."""
+        ladder = BODY_PT if "A5" not in sizes else tuple(p for p in BODY_PT
+                                                          if p >= MIN_PT_FOR_A5)
+        label = f"{doc_id} ({'A5' if 'A5' in sizes else 'A4'})"
+        for body_pt in ladder:
+            document = self._layout(html, body_pt, label)
+            if fits_one_page(document, label):
+                return {size: self._write(document, size, f"{doc_id} ({size})")
+                        for size in sizes}
+        size = "A5" if "A5" in sizes else "A4"
+        raise SopkitError(f"{label}: the card does not fit on one {size} page, even with body "
+                          f"text at the minimum {MIN_PT[size]} pt\n{_HINT}")
+
+    def _layout(self, html: str, body_pt: int, label: str) -> Document:
+        with self._strict(label):
+            stylesheets = [self._stylesheet(fonts_css()),
+                           self._stylesheet(self.stylesheet.read_text(encoding="utf-8")),
+                           self._stylesheet(size_css(body_pt))]
+            source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+            return source.render(font_config=self.font_config, stylesheets=stylesheets,
+                                 **PDF_OPTIONS)
+
+    def _write(self, document: Document, size: str, label: str) -> bytes:
+        with self._strict(label):
+            if size == "A4":
+                pdf = document.write_pdf(**PDF_OPTIONS)
+            else:
+                pdf = document.write_pdf(zoom=A5_ZOOM, finisher=_exactly_a5, **PDF_OPTIONS)
+        self._check_fonts(document, label)
+        return pdf
+
+    def _stylesheet(self, text: str) -> CSS:
+        if text not in self._css:
+            self._css[text] = CSS(string=text, base_url=self.base_url,
+                                  url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._css[text]
+
+    @contextmanager
+    def _strict(self, label: str) -> Iterator[None]:
+        """Turn WeasyPrint warnings and refused URLs into errors naming ``label``."""
+        self.fetcher.refused.clear()
+        # A refused URL is recorded by the fetcher and reported below.
+        with warnings_logged("weasyprint") as messages, suppress(RefusedURL):
+            yield
+        if self.fetcher.refused:  # also those WeasyPrint caught (in SVG images)
+            raise SopkitError(f"{label}: {self.fetcher.refused[0]}\n    hint: cards may only "
+                              "use data: URLs and files inside the project or the card font "
+                              "package")
+        if messages:
+            raise SopkitError(f"{label}: WeasyPrint reported problems:\n    "
+                              + "\n    ".join(messages))
+
+    @staticmethod
+    def _check_fonts(document: Document, label: str) -> None:
+        others = sorted({font.family for font in document.fonts.values()} - {FONT_FAMILY})
+        if others:
+            raise SopkitError(
+                f"{label}: some text was set in {', '.join(others)} instead of {FONT_FAMILY}"
+                "\n    hint: the card font lacks a character used in the text; "
+                "use a plainer character (arrows and check marks are missing)"
+            )
+
+
+def fits_one_page(document: Document, label: str) -> bool:
+    """One page, and ``<main>`` ends above the ``<footer>`` pinned to the page bottom."""
+    if len(document.pages) != 1:
+        return False
+    page = document.pages[0]._page_box
+    found = {box.element_tag: box for box in page.descendants()
+             if box.element is not None and box.element_tag in ("main", "footer")}
+    if len(found) != 2:
+        raise SopkitError(f"{label}: the card template needs one <main> and one <footer>")
+    main, footer = found["main"], found["footer"]
+    page_bottom = page.content_box_y() + page.height
+    return (main.position_y + main.margin_height() <= footer.position_y + _EPSILON
+            and footer.position_y + footer.margin_height() <= page_bottom + _EPSILON)
+
+
+_EPSILON = 0.01  # CSS px; layout positions are floats
+
+
+def _exactly_a5(document: Document, pdf: pydyf.PDF) -> None:
+    """Trim the reduced A4 page (148.5 mm wide) to exactly A5, centred: 0.25 mm a side."""
+    width, height = PAPER["A5"]
+    for number in pdf.pages["Kids"][::3]:
+        page = pdf.objects[number]
+        left, top, right, bottom = page["MediaBox"]
+        x, y = left + (right - left - width) / 2, top + (bottom - top - height) / 2
+        box = pydyf.Array([x, y, x + width, y + height])
+        page["MediaBox"] = page["TrimBox"] = page["BleedBox"] = box
+
+
+__all__ = ["BODY_PT", "FONT_FAMILY", "MIN_PT", "PAPER", "WEASYPRINT_VERSION", "CardRenderer",
+           "font_version"]

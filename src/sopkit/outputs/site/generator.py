@@ -1,0 +1,304 @@
+"""The site generator: the one module that knows how MkDocs + Material is run.
+
+:func:`mkdocs_build` builds a staging docs folder into a site folder. Keeping
+every MkDocs call here means the generator can be swapped (see the design
+notes on MkDocs 2.0 and Zensical).
+
+On more than one core a large site is built in shares: every process runs
+the same MkDocs build (same configuration, navigation and page list) but
+renders only its share of the pages; the others go through MkDocs without a
+template, so that the navigation and previous/next links are those of the
+whole site. (A page whose title is neither in the navigation nor in its front
+matter is still converted from Markdown everywhere: its title comes from its
+first heading.) The first process then takes the search index entries of the
+other shares, in page order, before the search plugin writes the index, and
+the pages of the other shares are moved into its site. Tests check that
+every file comes out byte for byte as from one process.
+
+One process builds everything when the configuration has plugins other than
+search and offline (they might gather data from every page), or asks for
+anchor links to be checked (``validation: anchors:`` above ``info``): an
+anchor on a page of another share is not known.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sopkit.outputs.logs import warnings_logged
+from sopkit.source.errors import SopkitError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+NavItem = dict[str, Any]
+SearchEntries = dict[str, list[dict[str, Any]]]
+"""Search index entries by page (docs-relative source path)."""
+
+EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
+EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
+
+SHARDS = 2
+"""Processes that build a large site together (fewer on fewer cores)."""
+SHARD_MIN_PAGES = 200
+"""A site with fewer pages is built by one process: starting another (about a
+second) would cost more than it saves."""
+
+
+def shard_count(pages: int) -> int:
+    """How many processes build a site of ``pages`` pages."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 1 if pages < SHARD_MIN_PAGES else max(1, min(SHARDS, cores or 1))
+
+
+class Processes:
+    """The other MkDocs processes of a build, started ahead (as a context manager)
+    so that their start-up, about a second of importing MkDocs and Material,
+    overlaps sopkit's own work. ``count`` includes this process."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.pool: ProcessPoolExecutor | None = None
+        if self.count > 1:
+            self.pool = ProcessPoolExecutor(
+                self.count - 1, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_import_mkdocs)
+            for _ in range(self.count - 1):
+                self.pool.submit(int)  # starts a process now, not at the first build
+
+    def __enter__(self) -> Processes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def _import_mkdocs() -> None:
+    import material.plugins.offline.plugin
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+
+
+def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], *,
+                 processes: Processes | None = None) -> list[int]:
+    """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
+
+    ``processes`` are those that build the site together (default: as many as
+    :func:`shard_count` says, started now). Returns how many pages each
+    process rendered.
+    """
+    pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
+    if processes is None:
+        with Processes(shard_count(len(pages))) as started:
+            return mkdocs_build(config_file, docs, site, nav, processes=started)
+    count, pool = processes.count, processes.pool
+    if pool is None:
+        _raise_on(_mkdocs(config_file, docs, site, nav).problems)
+        return [len(pages)]
+    owners = {page: index % count for index, page in enumerate(pages)}
+    others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
+    futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
+               for k, other in enumerate(others, start=1)]
+    try:
+        gathered = _Gathered(futures)
+        outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
+        gathered.wait()  # also when this build failed before asking
+        _raise_on(outcome.problems + [line for line in gathered.problems
+                                      if line.removesuffix(_ELSEWHERE) not in outcome.problems])
+        if not outcome.shared:
+            return [len(pages)]
+        for other, result in zip(others, gathered.outcomes, strict=True):
+            for built in result.written:
+                (site / built).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(other / built, site / built)
+    finally:
+        for future in futures:
+            future.cancel()
+        wait(futures)  # before removing what they write
+        for other in others:
+            shutil.rmtree(other, ignore_errors=True)
+    return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
+
+
+@dataclass(frozen=True)
+class _Share:
+    """Which pages one process renders: those whose owner is ``index``."""
+
+    index: int
+    owners: Mapping[str, int]
+
+    def renders(self, src_uri: str) -> bool:
+        return self.owners.get(src_uri, 0) == self.index
+
+
+@dataclass
+class _Outcome:
+    problems: list[str]
+    shared: bool = False
+    """Whether this build rendered its share only (see :func:`_can_share`)."""
+    entries: SearchEntries = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+
+
+_ELSEWHERE = " (in another process)"
+
+
+class _Gathered:
+    """The outcomes of the other shares, waited for once."""
+
+    def __init__(self, futures: list[Future[_Outcome]]) -> None:
+        self.futures = futures
+        self.outcomes: list[_Outcome] = []
+        self.problems: list[str] = []
+        self.done = False
+
+    def wait(self) -> SearchEntries:
+        if not self.done:
+            self.done = True
+            for future in self.futures:
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # the process died, or failed outside MkDocs
+                    outcome = _Outcome([f"MkDocs build of a share of the pages failed: "
+                                        f"{type(exc).__name__}: {exc}"])
+                self.outcomes.append(outcome)
+                self.problems += [f"{line}{_ELSEWHERE}" for line in outcome.problems]
+        return {page: entries for outcome in self.outcomes
+                for page, entries in outcome.entries.items()}
+
+
+def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
+            share: _Share | None = None,
+            gather: Callable[[], SearchEntries] | None = None) -> _Outcome:
+    """One MkDocs build (of ``share``'s pages only, when given and possible)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    plugin = None
+    with warnings_logged("mkdocs") as messages:
+        try:
+            config = load_config(
+                config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
+                strict=True,
+            )
+            config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
+            config.extra_javascript.extend(
+                j for j in EXTRA_JS if j not in config.extra_javascript)
+            if share is not None and not _can_share(config):
+                if share.index > 0:
+                    return _Outcome([])  # the first process builds every page
+                share = None
+            if share is not None:
+                plugin = _shard_plugin(share, gather)
+                config.plugins["sopkit/share"] = plugin
+            build(config)
+        except Exception as exc:  # also a failing theme template or plugin: MkDocs logged where
+            why = exc if isinstance(exc, (Abort, ConfigurationError)) else (
+                f"{type(exc).__name__}: {exc}")
+            return _Outcome([f"MkDocs build failed: {why}", *(f"  {m}" for m in messages)])
+    problems = [f"MkDocs warned: {m}" for m in messages]
+    if plugin is None:
+        return _Outcome(problems)
+    return _Outcome(problems, True, plugin.entries, plugin.written)
+
+
+_SHAREABLE_PLUGINS = {"search", "offline", "material/search", "material/offline"}
+
+
+def _can_share(config: MkDocsConfig) -> bool:
+    """Whether pages built in shares come out as from one build (see the module notes)."""
+    return (set(config.plugins) <= _SHAREABLE_PLUGINS
+            and config.validation.links.anchors <= logging.INFO)
+
+
+def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> Any:
+    """A plugin (added by code, not in mkdocs.yml) that renders ``share``'s pages only."""
+    import jinja2
+    from material.plugins.search.plugin import SearchPlugin
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class SharePlugin(BasePlugin):  # type: ignore[type-arg]
+        def __init__(self) -> None:
+            self.entries: SearchEntries = {}
+            self.written: list[str] = []
+            self.order: list[str] = []
+            self.indexed = 0
+            self.search: Any = None
+
+        def on_config(self, config: MkDocsConfig) -> None:
+            self.search = next((p for p in config.plugins.values()
+                                if isinstance(p, SearchPlugin) and p.config.enabled), None)
+
+        def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+                   ) -> jinja2.Environment:
+            # A page of another share gets an empty template: MkDocs writes no file
+            # for empty output. (The page's own "template" in its front matter is
+            # left alone: the sitemap reads it.)
+            choose, empty = env.get_template, env.from_string("")
+
+            def get_template(name: Any, parent: str | None = None, globals: Any = None
+                             ) -> jinja2.Template:
+                page = config._current_page
+                if parent is None and page is not None and not share.renders(page.file.src_uri):
+                    return empty
+                return choose(name, parent, globals)
+
+            env.get_template = get_template  # type: ignore[method-assign]
+            if share.index > 0:  # 404.html, sitemap.xml: the first process writes those
+                config.theme.static_templates = set()
+            return env
+
+        def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                             files: Files) -> str:
+            titled = "title" in vars(page) or "title" in page.meta  # else from its heading
+            if titled and not share.renders(page.file.src_uri):
+                page.render = lambda config, files: _skip(page)  # type: ignore[method-assign]
+            return markdown
+
+        @event_priority(-100)  # after the search plugin has indexed the page
+        def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig,
+                            nav: Any) -> Any:
+            self.order.append(page.file.src_uri)
+            if self.search is not None:
+                entries = self.search.search_index.entries
+                if share.renders(page.file.src_uri):
+                    self.entries[page.file.src_uri] = entries[self.indexed:]
+                self.indexed = len(entries)
+            return context
+
+        def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+            if output.strip() and share.renders(page.file.src_uri):
+                self.written.append(page.file.dest_uri)
+            return output
+
+        @event_priority(100)  # before the search plugin writes the index
+        def on_post_build(self, *, config: MkDocsConfig) -> None:
+            if gather is None or self.search is None:
+                return
+            entries = {**self.entries, **gather()}
+            self.search.search_index.entries = [
+                entry for page in self.order for entry in entries.get(page, [])]
+
+    return SharePlugin()
+
+
+def _skip(page: Page) -> None:
+    """Stand in for rendering a page of another share: no content, so nothing to index."""
+    page.content = ""
+
+
+def _raise_on(problems: list[str]) -> None:
+    if problems:
+        raise SopkitError("\n".join(problems))

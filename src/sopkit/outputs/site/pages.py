@@ -1,0 +1,184 @@
+"""The handbook site: Markdown pages from templates, then a real MkDocs build.
+
+Pages are written into a staging docs folder (``build/docs``) before MkDocs
+runs, so nothing depends on MkDocs plugins or hooks;
+:func:`sopkit.builder.mkdocs_build` is the one place that knows how the site
+generator is called, so it can be swapped (see the design notes on MkDocs 2.0
+and Zensical).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from sopkit.outputs.site.generator import NavItem
+from sopkit.outputs.templates import render
+from sopkit.outputs.urls import (
+    APPLICATIONS_PAGE,
+    ARCHIVE_PAGE,
+    ASSETS,
+    CARD_PDF,
+    DRAFT_PAGE,
+    FRONT_PAGE,
+    PROCEDURE_PAGE,
+    href,
+)
+from sopkit.source.library import Library
+from sopkit.source.model import Application, Procedure
+from sopkit.source.project import Project
+
+
+@dataclass
+class Folder:
+    """A node of the handbook tree (Dokumentplassering)."""
+
+    children: dict[str, Folder] = field(default_factory=dict)
+    procedures: list[Procedure] = field(default_factory=list)
+
+    def add(self, path: list[str], proc: Procedure) -> None:
+        node = self
+        for name in path:
+            node = node.children.setdefault(name, Folder())
+        node.procedures.append(proc)
+
+    def nav(self) -> list[NavItem]:
+        items: list[NavItem] = [
+            {name: child.nav()} for name, child in sorted(self.children.items())
+        ]
+        items += [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)} for p in self.procedures]
+        return items
+
+
+def handbook_tree(procedures: tuple[Procedure, ...]) -> Folder:
+    root = Folder()
+    for proc in procedures:
+        root.add(proc.location.path, proc)
+    return root
+
+
+def page_files(
+    library: Library,
+    project: Project,
+    *,
+    cards: Mapping[str, list[str]] | None = None,
+    ticket_blocks: Mapping[str, str] | None = None,
+    composer_pages: Mapping[str, str] | None = None,
+    drafts: Mapping[str, tuple[Procedure, str]] | None = None,
+) -> dict[str, str]:
+    """Every generated page: docs-relative path -> Markdown text.
+
+    ``library`` holds the texts in force (see :func:`sopkit.build.in_force`).
+    ``cards`` maps a procedure ID to its card sizes; ``ticket_blocks`` to the
+    HTML of its ticket; ``composer_pages`` to the docs path of its composer;
+    ``drafts`` to a draft under way for it and that draft's ticket HTML: those
+    get a page of their own (``utkast/<ID>``), left out of search.
+    """
+    cards = cards or {}
+    ticket_blocks = ticket_blocks or {}
+    composer_pages = composer_pages or {}
+    drafts = drafts or {}
+    current = library.current()
+    files: dict[str, str] = {}
+    titles = {p.id: p.title for p in library.procedures}
+
+    def procedure_page(page: str, proc: Procedure, **context: object) -> None:
+        files[page] = render(
+            project.templates, "site/procedure.md.j2",
+            page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
+            overdue=(proc.status == "approved" and proc.current.valid_until is not None
+                     and proc.current.valid_until < library.today),
+            apps=[library.applications[key] for key in proc.applications],
+            titles=titles, today=library.today,
+            **context,
+        )
+
+    for proc in library.procedures:
+        page = PROCEDURE_PAGE.format(id=proc.id)
+        composer = composer_pages.get(proc.id)
+        draft_page = DRAFT_PAGE.format(id=proc.id)
+        procedure_page(
+            page, proc,
+            cards=[(size, href(page, CARD_PDF.format(id=proc.id, size=size)))
+                   for size in cards.get(proc.id, [])],
+            composer_href=href(page, composer) if composer else "",
+            ticket_block=Markup(ticket_blocks.get(proc.id, "")),
+            draft=drafts[proc.id][0] if proc.id in drafts else None,
+            draft_href=href(page, draft_page) if proc.id in drafts else "",
+            in_force_href="",
+        )
+        if proc.id in drafts:
+            draft, draft_ticket = drafts[proc.id]
+            procedure_page(
+                draft_page, draft, cards=[], composer_href="",
+                ticket_block=Markup(draft_ticket), draft=None, draft_href="",
+                in_force_href=href(draft_page, page),
+            )
+    files[FRONT_PAGE] = render(
+        project.templates, "site/index.md.j2", page=FRONT_PAGE,
+        handbook=library.handbook, urgent=[p for p in current if p.urgent],
+        tree=handbook_tree(current),
+    )
+    files[APPLICATIONS_PAGE] = render(
+        project.templates, "site/applications.md.j2", page=APPLICATIONS_PAGE,
+        applications=sorted(library.applications.values(), key=_app_order),
+        used_by={key: [p for p in current if key in p.applications]
+                 for key in library.applications},
+    )
+    files[ARCHIVE_PAGE] = render(
+        project.templates, "site/archive.md.j2", page=ARCHIVE_PAGE,
+        obsolete=[p for p in library.procedures if p.status == "obsolete"],
+    )
+    return files
+
+
+def _app_order(app: Application) -> tuple[int, str]:
+    return app.criticality, app.name.casefold()
+
+
+def navigation(library: Library, extra: list[NavItem] | None = None) -> list[NavItem]:
+    """The site's navigation: the handbook tree, then the registers and the archive."""
+    archive = [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)}
+               for p in library.procedures if p.status == "obsolete"]
+    return [
+        {"Forside": FRONT_PAGE},
+        *handbook_tree(library.current()).nav(),
+        {"Applikasjoner": APPLICATIONS_PAGE},
+        *(extra or []),
+        {"Arkiv": [ARCHIVE_PAGE, *archive]},
+    ]
+
+
+def write_docs(docs: Path, files: Mapping[str, str | bytes], *,
+               assets: Path | None = None) -> None:
+    """Make the staging docs folder hold exactly ``files`` (and ``assets``, a folder).
+
+    Files whose content is unchanged since the last build are left alone, and
+    files no longer generated are removed: after an edit only the pages that
+    changed are written (rewriting all of them took about a second at 1000
+    procedures).
+    """
+    wanted: dict[Path, bytes] = {}
+    if assets is not None and assets.is_dir():
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                wanted[docs / ASSETS / path.relative_to(assets)] = path.read_bytes()
+    for relative, content in files.items():
+        wanted[docs / relative] = content if isinstance(content, bytes) else content.encode()
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*"), reverse=True):  # files before their folders
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif path not in wanted:
+                path.unlink()
+    for path, content in wanted.items():
+        try:
+            if path.read_bytes() == content:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)

@@ -1,0 +1,54 @@
+"""Strict Jinja rendering of the templates in ``templates/``.
+
+``StrictUndefined`` turns a misspelt variable into an error instead of an empty
+string; HTML (and Markdown pages, which embed HTML) are autoescaped, plain text
+(``.txt``) is not. Filters format dates the Norwegian way and render the safe
+Markdown subset of procedure text.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from sopkit.outputs.urls import link
+from sopkit.source.model import NOTE_LABELS, SECTION_TITLES, STATUS_LABELS
+from sopkit.source.text import inline_html, norwegian_date, plain
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Procedure text as safe inline HTML (raw HTML in it is shown as text)."""
+    return Markup(inline_html(text or ""))  # inline_html escapes all raw HTML
+
+
+def _autoescape(name: str | None) -> bool:
+    """Escape HTML and Markdown templates (``x.html.j2``, ``x.md.j2``); not plain text."""
+    base = (name or "").removesuffix(".j2")
+    return base.endswith((".html", ".md", ".xml", ".svg"))
+
+
+@lru_cache(maxsize=8)
+def environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        undefined=StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=norwegian_date, md=markdown_inline, plain=plain,
+    )
+    env.globals.update(
+        section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, note_labels=NOTE_LABELS,
+        link=link,
+    )
+    return env
+
+
+def render(templates: Path, name: str, **context: object) -> str:
+    return environment(templates).get_template(name).render(**context)
