@@ -91,7 +91,7 @@ def _nav(project: Project) -> list[dict[str, object]]:
     from sopkit.source.library import read_library
 
     library = read_library(project.procedures)
-    return site.navigation(library, extra=quality_site.nav_items(library))
+    return site.navigation(library, extra=quality_site.nav_items())
 
 
 def _one_process(project: Project, folder: Path) -> float:

@@ -111,7 +111,7 @@ def assert_built_as_by_one_process(root: Path, tmp: Path) -> list[Path]:
     from sopkit.source.library import read_library
 
     library = read_library(root / "procedure")
-    nav = site.navigation(library, extra=quality_site.nav_items(library))
+    nav = site.navigation(library, extra=quality_site.nav_items())
     builder.mkdocs_build(root / "mkdocs.yml", root / "build" / "docs", tmp / "one", nav,
                          processes=builder.Processes(1))
     return assert_same_files(root / "site", tmp / "one", leave_out="kort")

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from conftest import SEED_DOC, copy_project, edit
 from gitrepo import init
 from sopkit.cli import cli
-from sopkit.outputs.site.verify import article, html_text
+from sopkit.outputs.htmltext import article, html_text
 from sopkit.pipeline import build_site
 from sopkit.source.project import Project
 

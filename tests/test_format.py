@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import REPO, copy_project
-from sopkit.outputs.site.verify import html_text
+from sopkit.outputs.htmltext import html_text
 from sopkit.pipeline import build_site
 from sopkit.source.library import read_library
 from sopkit.source.project import Project

@@ -31,7 +31,7 @@ from gitrepo import (
     refingerprint,
 )
 from sopkit.cli import cli
-from sopkit.outputs.site.verify import html_text
+from sopkit.outputs.htmltext import html_text
 from sopkit.pipeline import build_site
 from sopkit.source.project import Project
 

@@ -18,7 +18,8 @@ from conftest import (
     copy_project,
     edit,
 )
-from sopkit.outputs.site.verify import html_text
+from sopkit.outputs.htmltext import html_text
+from sopkit.outputs.site.nav import NavPage
 from sopkit.pipeline import build_site
 from sopkit.source.errors import InvalidInput, SopkitError
 from sopkit.source.library import read_library
@@ -351,7 +352,7 @@ def write_tiny(tmp: Path, pages: dict[str, str]) -> Path:
     return docs
 
 
-def build_tiny(tmp: Path, pages: dict[str, str], nav: list, processes: int,
+def build_tiny(tmp: Path, pages: dict[str, str], nav: list[NavPage], processes: int,
                config: Path = REPO / "mkdocs.yml") -> Path:
     """Build ``pages`` (docs-relative path -> Markdown) with MkDocs; return the site."""
     from sopkit.outputs.site import generator as builder
@@ -373,7 +374,7 @@ def test_a_page_titled_by_its_heading_is_named_alike_by_both_processes(tmp_path,
     """zulu.md has no title in the navigation or front matter: its heading names it in
     the navigation of every page, whichever process renders them."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, "zulu.md"]
+    nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md")]
     two = build_tiny(tmp_path / "a", TINY, nav, 2)
     one = build_tiny(tmp_path / "b", TINY, nav, 1)
     assert_same_files(two, one)
@@ -384,7 +385,7 @@ def test_each_process_writes_only_its_own_pages(tmp_path):
     from sopkit.outputs.site import generator as builder
 
     docs = write_tiny(tmp_path, TINY)
-    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md", "Zulu")]
     owners = {"alfa.md": 0, "index.md": 1, "zulu.md": 0}
     outcome = builder._mkdocs(REPO / "mkdocs.yml", docs, tmp_path / "site", nav,
                               builder._Share(1, owners))
@@ -403,7 +404,7 @@ def test_a_site_with_checked_anchors_is_built_by_one_process(tmp_path):
     config.write_text(config.read_text(encoding="utf-8") + "\nvalidation:\n  anchors: warn\n",
                       encoding="utf-8")
     pages = {**TINY, "index.md": "# Forside\n\nSe [Z](zulu.md#finnes-ikke).\n"}
-    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md", "Zulu")]
     with pytest.raises(SopkitError, match="finnes-ikke"):
         build_tiny(tmp_path, pages, nav, 2, config)
     assert not (tmp_path / "site2.share1").exists()
@@ -413,7 +414,7 @@ def test_a_site_without_search_is_built_by_two_processes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     root = copy_project(tmp_path / "p")
     edit(root / "mkdocs.yml", "  - search\n", "  - search:\n      enabled: false\n")
-    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md", "Zulu")]
     two = build_tiny(tmp_path / "a", TINY, nav, 2, root / "mkdocs.yml")
     assert_same_files(two, build_tiny(tmp_path / "b", TINY, nav, 1, root / "mkdocs.yml"))
     assert not (two / "search").exists()
@@ -422,7 +423,7 @@ def test_a_site_without_search_is_built_by_two_processes(tmp_path, monkeypatch):
 @pytest.mark.parametrize("page", ["alfa.md", "index.md"])  # first process, second process
 def test_a_failure_in_either_process_is_a_message(tmp_path, page):
     broken = {**TINY, page: "---\ntemplate: finnes-ikke.html\n---\n\n# Feil\n"}
-    nav = [{"Forside": "index.md"}, {"Alfa": "alfa.md"}, {"Zulu": "zulu.md"}]
+    nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md", "Zulu")]
     with pytest.raises(SopkitError, match=r"finnes-ikke\.html") as caught:
         build_tiny(tmp_path, broken, nav, 2)
     assert "MkDocs build failed" in str(caught.value)
@@ -434,7 +435,7 @@ def test_a_failure_in_another_process_is_reported_as_a_message(tmp_path):
 
     docs = write_tiny(tmp_path, {"index.md": "# Forside\n",
                                  "zulu.md": "# Z\n\n[borte](borte.md)\n"})
-    nav = [{"Forside": "index.md"}, {"Z": "zulu.md"}]
+    nav = [NavPage("index.md", "Forside"), NavPage("zulu.md", "Z")]
     with pytest.raises(SopkitError) as caught, builder.Processes(2) as two:
         # zulu.md is the second process's page
         builder.mkdocs_build(REPO / "mkdocs.yml", docs, tmp_path / "site", nav, processes=two)

@@ -109,7 +109,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     staging = target.with_name(f".{target.name}.building")
     _remove(staging)
     try:
-        nav = site.navigation(library, extra=quality_site.nav_items(library))
+        nav = site.navigation(library, extra=quality_site.nav_items())
         report.shares = builder.mkdocs_build(project.mkdocs_yml, docs, staging, nav,
                                              processes=processes)
         phase("placing wall cards")

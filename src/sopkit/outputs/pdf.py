@@ -1,24 +1,66 @@
-"""A sandboxed URL fetcher for WeasyPrint: ``data:`` URLs and a few folders only.
+"""What every PDF output shares: the font, a sandboxed URL fetcher, strict rendering.
 
-WeasyPrint fetches everything a document refers to (stylesheets, fonts,
+* The font: Atkinson Hyperlegible from the ``fontpkg-atkinson-hyperlegible``
+  package, as ``@font-face`` rules (:func:`font_face_css`).
+* The fetcher: WeasyPrint fetches everything a document refers to (stylesheets, fonts,
 images, attachments) through one fetcher. Ours serves ``data:`` URLs and files
 whose real path (symbolic links and ``..`` resolved) lies inside one of the
 allowed folders: the project and the font package. Anything else, another
 local file or any network address, stops the rendering with
 :class:`RefusedURL`; the refusal is also recorded, because WeasyPrint swallows
 errors raised while it draws SVG images.
+* Strict rendering (:func:`strict`): any WeasyPrint warning (a missing font,
+  bad CSS) or refused URL fails the output, naming it.
 """
 
 from __future__ import annotations
 
+import base64
 import mimetypes
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+import fontpkg_atkinson_hyperlegible as font_package
+from weasyprint import __version__ as WEASYPRINT_VERSION
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from sopkit.outputs.logs import warnings_logged
+from sopkit.source.errors import SopkitError
+
+FONT_FAMILY: str = font_package.FAMILY
+FONT_DIR = Path(font_package.ROOT)
+FONT_FILES = {
+    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
+    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
+    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
+    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
+}
+
+
+def font_version() -> str:
+    """The font package's metadata, its version included (for cache keys)."""
+    return (FONT_DIR / "metadata.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def font_face_css(*, inline: bool = False) -> str:
+    """``@font-face`` rules for the font: file URLs into the font package (the
+    fetcher must allow :data:`FONT_DIR`), or with ``inline`` the files as
+    ``data:`` URLs, so that the document needs no file access at all."""
+    rules = []
+    for (weight, style), name in FONT_FILES.items():
+        path = FONT_DIR / "files" / name
+        url = (f"data:font/ttf;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+               if inline else f'"{path.as_uri()}"')
+        rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
+                     f"font-style: {style}; src: url({url}); }}")
+    return "\n".join(rules)
 
 
 class RefusedURL(FatalURLFetchingError):
@@ -72,3 +114,26 @@ class SandboxFetcher(URLFetcher):
 
 def _short(url: str, limit: int = 120) -> str:
     return url if len(url) <= limit else url[:limit] + "…"
+
+
+@contextmanager
+def strict(label: str, fetcher: SandboxFetcher) -> Iterator[None]:
+    """Turn WeasyPrint's warnings and ``fetcher``'s refusals inside the block into a
+    :class:`SopkitError` naming ``label`` (e.g. ``D29653 (A4)``)."""
+    fetcher.refused.clear()
+    # A refused URL is recorded by the fetcher and reported below.
+    with warnings_logged("weasyprint") as messages, suppress(RefusedURL), \
+            warnings.catch_warnings():
+        # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        yield
+    if fetcher.refused:  # also those WeasyPrint caught (in SVG images)
+        raise SopkitError(f"{label}: {fetcher.refused[0]}\n    hint: a PDF may only use "
+                          "data: URLs and files inside the project or the font package")
+    if messages:
+        raise SopkitError(f"{label}: WeasyPrint reported problems:\n    "
+                          + "\n    ".join(messages))
+
+
+__all__ = ["FONT_DIR", "FONT_FAMILY", "WEASYPRINT_VERSION", "RefusedURL", "SandboxFetcher",
+           "font_face_css", "font_version", "strict"]

@@ -8,7 +8,6 @@ only use http, https or mailto, or be relative.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from functools import lru_cache
 
@@ -17,7 +16,6 @@ from markdown_it import MarkdownIt
 _ALLOWED_LINK = re.compile(r"^(https?:|mailto:|[^:]*$)", re.IGNORECASE)
 # Text without any of these characters has no markup: the parser would only escape it.
 _MARKUP = re.compile(r"[*_`\[\]<>&\\!\n]")
-_TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
@@ -47,7 +45,10 @@ def plain(text: str) -> str:
     """The words a reader sees: Markdown markup removed, whitespace folded."""
     if not _MARKUP.search(text):
         return normalize(text)
-    return normalize(html.unescape(_TAG.sub("", inline_html(text))))
+    words = [" " if child.type.endswith("break") else child.content
+             for token in _parser().parseInline(text) for child in token.children or []
+             if child.type in ("text", "code_inline", "softbreak", "hardbreak")]
+    return normalize("".join(words))
 
 
 def normalize(text: str) -> str:

@@ -10,9 +10,9 @@ preservation; the "u" level promises that all text maps to Unicode (so it can
 be searched and copied), and the PDF is tagged (structure for screen readers)
 with the language set to Norwegian bokmål.
 
-The font (Atkinson Hyperlegible, from the ``fontpkg-atkinson-hyperlegible``
-package) is embedded as ``data:`` URLs, so the document needs no file or
-network access: the default URL fetcher refuses everything but ``data:``.
+The font (:mod:`sopkit.outputs.pdf`) is embedded as ``data:`` URLs, so the
+document needs no file or network access: the default URL fetcher refuses
+everything but ``data:``.
 Pass the project's sandboxed fetcher as ``url_fetcher`` to allow more. The
 PDF's dates are the approval date, so the same revision always gives the
 same bytes. Any WeasyPrint warning (a missing font, bad CSS) fails the render.
@@ -20,14 +20,7 @@ same bytes. Any WeasyPrint warning (a missing font, bad CSS) fails the render.
 
 from __future__ import annotations
 
-import base64
-import warnings
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-from sopkit.outputs.logs import warnings_logged
-from sopkit.outputs.pdf import SandboxFetcher
+from sopkit.outputs.pdf import SandboxFetcher, font_face_css, strict
 from sopkit.outputs.templates import render
 from sopkit.quality.history import Version
 from sopkit.source.errors import SopkitError
@@ -38,33 +31,6 @@ PDF_VARIANT = "pdf/a-2u"
 TEMPLATE = "pdf/archival.html.j2"
 STYLESHEET = "pdf/archival.css"
 FILE_NAME = "{id}-{revision}.pdf"
-_FONT_FILES = {
-    ("normal", 400): "AtkinsonHyperlegible-Regular.ttf",
-    ("normal", 700): "AtkinsonHyperlegible-Bold.ttf",
-    ("italic", 400): "AtkinsonHyperlegible-Italic.ttf",
-    ("italic", 700): "AtkinsonHyperlegible-BoldItalic.ttf",
-}
-
-
-@lru_cache(maxsize=1)
-def font_css() -> str:
-    """``@font-face`` rules with the font files inlined as ``data:`` URLs."""
-    try:
-        import fontpkg_atkinson_hyperlegible as font
-    except ImportError:  # pragma: no cover - a pinned dependency
-        raise SopkitError("the font package fontpkg-atkinson-hyperlegible is missing; "
-                          "run ./scripts/build to install the pinned packages") from None
-    folder = Path(font.ROOT) / "files"
-    rules = []
-    for (style, weight), name in _FONT_FILES.items():
-        data = base64.b64encode((folder / name).read_bytes()).decode("ascii")
-        rules.append(
-            f'@font-face {{ font-family: "{font.FAMILY}"; font-style: {style}; '
-            f"font-weight: {weight}; src: url(data:font/ttf;base64,{data}); }}"
-        )
-    return "\n".join(rules)
-
-
 def archival_html(version: Version, library: Library, project: Project) -> str:
     if version.working or version.revision.approved is None:
         raise SopkitError(
@@ -77,39 +43,31 @@ def archival_html(version: Version, library: Library, project: Project) -> str:
     )
 
 
-def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: Any = None) -> bytes:
+def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: SandboxFetcher | None = None,
+               label: str = "archival PDF") -> bytes:
     """HTML to PDF/A-2u bytes with WeasyPrint; any WeasyPrint warning is an error."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
 
     fetcher = url_fetcher or SandboxFetcher(())  # no folders: data: URLs only
     fonts = FontConfiguration()
-    with warnings_logged("weasyprint") as messages:
-        try:
-            stylesheets = [CSS(string=font_css(), font_config=fonts, url_fetcher=fetcher),
-                           CSS(string=css, font_config=fonts, url_fetcher=fetcher)]
-            with warnings.catch_warnings():
-                # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it
-                warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc",
-                                        ResourceWarning)
-                pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-                    stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT,
-                    pdf_tags=True,
-                )
-        except FatalURLFetchingError as exc:
-            raise SopkitError(f"archival PDF: {exc}") from None
-    if messages:
-        raise SopkitError("WeasyPrint warned while making the archival PDF:\n"
-                          + "\n".join(f"  {m}" for m in messages))
+    with strict(label, fetcher):
+        stylesheets = [CSS(string=font_face_css(inline=True), font_config=fonts,
+                           url_fetcher=fetcher),
+                       CSS(string=css, font_config=fonts, url_fetcher=fetcher)]
+        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
+        )
     assert pdf is not None
     return pdf
 
 
 def archival_pdf(version: Version, library: Library, project: Project, *,
-                 url_fetcher: Any = None) -> bytes:
+                 url_fetcher: SandboxFetcher | None = None) -> bytes:
     """The archival PDF of one approved revision."""
     html = archival_html(version, library, project)
     css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
     return render_pdf(html, css, base_url=project.templates.resolve().as_uri() + "/",
-                      url_fetcher=url_fetcher)
+                      url_fetcher=url_fetcher,
+                      label=f"{version.doc_id} revision {version.revision.revision} "
+                            "(archival PDF)")

@@ -1,8 +1,9 @@
 """Wall cards: a one-page PDF per procedure and size, cached and rendered in parallel.
 
 :func:`render_cards` looks up every card in a cache keyed on the procedure's
-content, the card templates, the font, the rendering code and WeasyPrint's
-version, the site address and the print date. The cards that are not there
+content, the card templates, the font, the code that renders it (every sopkit
+module the card modules import, found by reading their imports) and the
+versions of the libraries it uses, the site address and the print date. The cards that are not there
 are built, checked and rendered on ``jobs`` worker processes that each keep
 one WeasyPrint renderer (one layout per procedure serves A4 and A5). Only
 when every card is made are the PDFs written to the output folder.
@@ -10,36 +11,40 @@ when every card is made are the PDFs written to the output folder.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import hashlib
+import importlib.util
 import math
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
-from sopkit.outputs import pdf as fetcher
-from sopkit.outputs import templates as render
-from sopkit.outputs.card import content as cardcontent
-from sopkit.outputs.card import layout as cardpdf
 from sopkit.outputs.card.content import card_document
-from sopkit.outputs.card.layout import CardRenderer
+from sopkit.outputs.card.layout import PAPER, CardRenderer
+from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
-from sopkit.source import text as textfmt
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
 
 CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything they use
-# Modules whose code shapes a card's HTML or PDF: a change renders every card again.
-_RENDERING_CODE = (cardcontent, cardpdf, fetcher, render, textfmt)
+# The modules that make a card from a procedure; they and every sopkit module they
+# import shape its HTML or PDF: a change to any of them renders every card again.
+RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout")
+# The distributions whose code shapes a card (their versions are in the key).
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
+                       "fontpkg-atkinson-hyperlegible")
 
 
-SIZES = tuple(cardpdf.PAPER)  # A4, A5
+SIZES = tuple(PAPER)  # A4, A5
 
 
 @dataclass(frozen=True)
@@ -145,18 +150,60 @@ def render_salt(setting: Setting) -> str:
     """Everything besides the procedure that shapes its cards, as one digest.
 
     The card templates (all of templates/card/), the code that turns them into
-    PDF, the font, WeasyPrint's version, the site address and the print date.
+    PDF (:func:`rendering_code`), the font, the libraries' versions, the site
+    address and the print date.
     """
     digest = hashlib.sha256(f"{setting.site}\0{setting.printed.isoformat()}\0".encode())
     card_dir = setting.project.templates / CARD_DIR
     for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
-    for module in _RENDERING_CODE:
-        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
-    digest.update(cardpdf.font_version().encode())
-    digest.update(cardpdf.WEASYPRINT_VERSION.encode())
+    for path in rendering_code():
+        digest.update(path.read_bytes() + b"\0")
+    digest.update(font_version().encode())
+    for library in RENDERING_LIBRARIES:
+        digest.update(f"{library}=={version(library)}\0".encode())
     return digest.hexdigest()
+
+
+@cache
+def rendering_code() -> tuple[Path, ...]:
+    """The source files of :data:`RENDERING_MODULES` and of every sopkit module they
+    import, directly or not (read from their import statements, not listed by hand)."""
+    found: dict[str, Path] = {}
+    todo = list(RENDERING_MODULES)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        found[name] = Path(spec.origin)
+        todo += _imported_modules(found[name])
+    return tuple(sorted(found.values()))
+
+
+def _imported_modules(path: Path) -> list[str]:
+    """The sopkit modules a source file imports (``from sopkit.x import y`` may import
+    the module ``sopkit.x.y``)."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names
+                      if node.module.startswith("sopkit")
+                      and importlib.util.find_spec(node.module) is not None
+                      and _is_module(f"{node.module}.{alias.name}")]
+    return [name for name in names if name == "sopkit" or name.startswith("sopkit.")]
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def card_key(proc: Procedure, size: str, salt: str) -> str:

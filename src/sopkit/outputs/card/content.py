@@ -11,15 +11,14 @@ wording (or a restyled template) dropped none.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import string
 import traceback
 from dataclasses import dataclass, field
-from html import unescape
 
 import segno
 from jinja2 import TemplateError
 
+from sopkit.outputs.htmltext import body, html_text
 from sopkit.outputs.templates import environment
 from sopkit.outputs.urls import card_qr_url
 from sopkit.source.errors import SopkitError
@@ -32,8 +31,6 @@ CARD_TEMPLATE = "card/card.html.j2"
 CARD_NOTE_LEVELS = ("warning", "important")
 QR_BORDER = 4  # modules of quiet zone, as the QR standard requires
 QR_PIXELS_PER_MODULE = 4
-_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -132,15 +129,9 @@ def card_html(card: Card, project: Project) -> str:
                           f"{type(exc).__name__}: {exc}") from None
 
 
-def visible_text(html: str) -> str:
-    """The words of an HTML page's body as a reader sees them, whitespace folded."""
-    body = _BODY.search(html)
-    return normalize(unescape(_TAG.sub("", body.group(1) if body else html)))
-
-
 def check_phrases(proc: Procedure, html: str) -> None:
     """Every mandated phrase must be on the card, whatever the card wording says."""
-    words = visible_text(html)
+    words = html_text(body(html))
     missing = [p for p in proc.mandated_phrases if normalize(p) not in words]
     if missing:
         raise SopkitError(

@@ -17,19 +17,15 @@ glyph drawn from a font other than the card font fail the card too.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from pathlib import Path
 
-import fontpkg_atkinson_hyperlegible as card_font
 import pydyf
 from weasyprint import CSS, HTML
-from weasyprint import __version__ as WEASYPRINT_VERSION
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from sopkit.outputs.logs import warnings_logged
-from sopkit.outputs.pdf import RefusedURL, SandboxFetcher
+from sopkit.outputs.pdf import FONT_DIR, FONT_FAMILY, SandboxFetcher, font_face_css, strict
 from sopkit.source.errors import SopkitError
 
 # Page sizes in PDF points (1/72 in), width x height, portrait.
@@ -45,33 +41,11 @@ MIN_PT = {"A4": 16, "A5": 12}
 BODY_PT: tuple[int, ...] = (18, 17, 16)
 MIN_PT_FOR_A5 = math.ceil(MIN_PT["A5"] / A5_ZOOM)  # 17 on A4 is 12.02 on A5
 
-FONT_FAMILY: str = card_font.FAMILY
-FONT_DIR = Path(card_font.ROOT)
-FONT_FILES = {
-    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
-    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
-    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
-    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
-}
 CARD_CSS = "card.css"  # in templates/card/, applied to every card
 # Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
 PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 _HINT = ("    hint: shorten the steps' 'card:' wording or the card's 'when:' line in the "
          "procedure's YAML")
-
-
-def font_version() -> str:
-    """The card font package's metadata, its version included (for the cache key)."""
-    return (FONT_DIR / "metadata.json").read_text(encoding="utf-8")
-
-
-def fonts_css() -> str:
-    """``@font-face`` rules for the card font, from the font package's files."""
-    return "\n".join(
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
-        f'font-style: {style}; src: url("{(FONT_DIR / "files" / name).as_uri()}"); }}'
-        for (weight, style), name in FONT_FILES.items()
-    )
 
 
 def size_css(body_pt: int) -> str:
@@ -104,8 +78,8 @@ class CardRenderer:
                           f"text at the minimum {MIN_PT[size]} pt\n{_HINT}")
 
     def _layout(self, html: str, body_pt: int, label: str) -> Document:
-        with self._strict(label):
-            stylesheets = [self._stylesheet(fonts_css()),
+        with strict(label, self.fetcher):
+            stylesheets = [self._stylesheet(font_face_css()),
                            self._stylesheet(self.stylesheet.read_text(encoding="utf-8")),
                            self._stylesheet(size_css(body_pt))]
             source = HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
@@ -113,7 +87,7 @@ class CardRenderer:
                                  **PDF_OPTIONS)
 
     def _write(self, document: Document, size: str, label: str) -> bytes:
-        with self._strict(label):
+        with strict(label, self.fetcher):
             if size == "A4":
                 pdf = document.write_pdf(**PDF_OPTIONS)
             else:
@@ -126,21 +100,6 @@ class CardRenderer:
             self._css[text] = CSS(string=text, base_url=self.base_url,
                                   url_fetcher=self.fetcher, font_config=self.font_config)
         return self._css[text]
-
-    @contextmanager
-    def _strict(self, label: str) -> Iterator[None]:
-        """Turn WeasyPrint warnings and refused URLs into errors naming ``label``."""
-        self.fetcher.refused.clear()
-        # A refused URL is recorded by the fetcher and reported below.
-        with warnings_logged("weasyprint") as messages, suppress(RefusedURL):
-            yield
-        if self.fetcher.refused:  # also those WeasyPrint caught (in SVG images)
-            raise SopkitError(f"{label}: {self.fetcher.refused[0]}\n    hint: cards may only "
-                              "use data: URLs and files inside the project or the card font "
-                              "package")
-        if messages:
-            raise SopkitError(f"{label}: WeasyPrint reported problems:\n    "
-                              + "\n    ".join(messages))
 
     @staticmethod
     def _check_fonts(document: Document, label: str) -> None:
@@ -182,5 +141,4 @@ def _exactly_a5(document: Document, pdf: pydyf.PDF) -> None:
         page["MediaBox"] = page["TrimBox"] = page["BleedBox"] = box
 
 
-__all__ = ["BODY_PT", "FONT_FAMILY", "MIN_PT", "PAPER", "WEASYPRINT_VERSION", "CardRenderer",
-           "font_version"]
+__all__ = ["BODY_PT", "MIN_PT", "PAPER", "CardRenderer"]

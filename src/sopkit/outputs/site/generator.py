@@ -27,13 +27,15 @@ import logging
 import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sopkit.outputs.logs import warnings_logged
+from sopkit.outputs.site.nav import NavEntry, as_mkdocs
+from sopkit.outputs.urls import SITE_CSS, SITE_JS
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -41,12 +43,9 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-NavItem = dict[str, Any]
 SearchEntries = dict[str, list[dict[str, Any]]]
 """Search index entries by page (docs-relative source path)."""
 
-EXTRA_CSS = ("assets/stylesheets/a11y.css", "assets/stylesheets/sopkit.css")
-EXTRA_JS = ("assets/javascripts/a11y.js", "assets/javascripts/sopkit.js")
 
 SHARDS = 2
 """Processes that build a large site together (fewer on fewer cores)."""
@@ -90,7 +89,7 @@ def _import_mkdocs() -> None:
     import mkdocs.commands.build  # noqa: F401
 
 
-def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: list[NavItem], *,
+def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
                  processes: Processes | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
@@ -178,7 +177,7 @@ class _Gathered:
                 for page, entries in outcome.entries.items()}
 
 
-def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
+def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
             share: _Share | None = None,
             gather: Callable[[], SearchEntries] | None = None) -> _Outcome:
     """One MkDocs build (of ``share``'s pages only, when given and possible)."""
@@ -190,12 +189,12 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: list[NavItem],
     with warnings_logged("mkdocs") as messages:
         try:
             config = load_config(
-                config_file=str(config_file), docs_dir=str(docs), site_dir=str(site), nav=nav,
-                strict=True,
+                config_file=str(config_file), docs_dir=str(docs), site_dir=str(site),
+                nav=as_mkdocs(nav), strict=True,
             )
-            config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
+            config.extra_css.extend(c for c in SITE_CSS if c not in config.extra_css)
             config.extra_javascript.extend(
-                j for j in EXTRA_JS if j not in config.extra_javascript)
+                j for j in SITE_JS if j not in config.extra_javascript)
             if share is not None and not _can_share(config):
                 if share.index > 0:
                     return _Outcome([])  # the first process builds every page

@@ -9,13 +9,13 @@ and Zensical).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
 
-from sopkit.outputs.site.generator import NavItem
+from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import (
     APPLICATIONS_PAGE,
@@ -45,12 +45,9 @@ class Folder:
             node = node.children.setdefault(name, Folder())
         node.procedures.append(proc)
 
-    def nav(self) -> list[NavItem]:
-        items: list[NavItem] = [
-            {name: child.nav()} for name, child in sorted(self.children.items())
-        ]
-        items += [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)} for p in self.procedures]
-        return items
+    def nav(self) -> tuple[NavEntry, ...]:
+        folders = [NavSection(name, child.nav()) for name, child in sorted(self.children.items())]
+        return (*folders, *(_nav_page(p) for p in self.procedures))
 
 
 def handbook_tree(procedures: tuple[Procedure, ...]) -> Folder:
@@ -139,17 +136,20 @@ def _app_order(app: Application) -> tuple[int, str]:
     return app.criticality, app.name.casefold()
 
 
-def navigation(library: Library, extra: list[NavItem] | None = None) -> list[NavItem]:
+def navigation(library: Library, extra: Sequence[NavEntry] = ()) -> list[NavEntry]:
     """The site's navigation: the handbook tree, then the registers and the archive."""
-    archive = [{f"{p.id} {p.title}": PROCEDURE_PAGE.format(id=p.id)}
-               for p in library.procedures if p.status == "obsolete"]
+    archive = [_nav_page(p) for p in library.procedures if p.status == "obsolete"]
     return [
-        {"Forside": FRONT_PAGE},
+        NavPage(FRONT_PAGE, "Forside"),
         *handbook_tree(library.current()).nav(),
-        {"Applikasjoner": APPLICATIONS_PAGE},
-        *(extra or []),
-        {"Arkiv": [ARCHIVE_PAGE, *archive]},
+        NavPage(APPLICATIONS_PAGE, "Applikasjoner"),
+        *extra,
+        NavSection("Arkiv", (NavPage(ARCHIVE_PAGE), *archive)),
     ]
+
+
+def _nav_page(proc: Procedure) -> NavPage:
+    return NavPage(PROCEDURE_PAGE.format(id=proc.id), f"{proc.id} {proc.title}")
 
 
 def write_docs(docs: Path, files: Mapping[str, str | bytes], *,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import (
     ARCHIVE_PAGE,
@@ -46,9 +47,9 @@ class Comparison:
     diff: ProcedureDiff
 
 
-def nav_items(library: Library) -> list[dict[str, str]]:
-    """Navigation entries for ``site.navigation(library, extra=...)``."""
-    return [{"Dokumentregister": REGISTER_PAGE}]
+def nav_items() -> list[NavEntry]:
+    """Navigation entries for ``pages.navigation(library, extra=...)``."""
+    return [NavPage(REGISTER_PAGE, "Dokumentregister")]
 
 
 def site_files(library: Library, project: Project,

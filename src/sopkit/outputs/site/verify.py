@@ -6,36 +6,15 @@ step or a mandated phrase fails the build instead of reaching staff.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from html import unescape
 from pathlib import Path
 
+from sopkit.outputs.htmltext import article, html_text
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.text import normalize, plain
-
-_SKIP = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_BLOCK_TAG = re.compile(
-    r"</?(?:p|div|li|ol|ul|dl|dt|dd|h[1-6]|br|hr|table|tr|td|th|pre|section|article|nav|"
-    r"header|footer|aside|details|summary|label|button|input|textarea|select|option)\b[^>]*>",
-    re.IGNORECASE,
-)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def article(html: str) -> str:
-    """The page's main content (Material's ``<article>``), or the whole page."""
-    start = html.find("<article")
-    end = html.rfind("</article>")
-    return html[start:end] if 0 <= start < end else html
-
-
-def html_text(html: str) -> str:
-    """The visible text of HTML: scripts and styles dropped, blocks apart, inline tags joined."""
-    return normalize(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _SKIP.sub(" ", html)))))
 
 
 def required_texts(proc: Procedure) -> list[str]:

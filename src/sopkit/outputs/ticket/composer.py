@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from pathlib import Path
 
-from sopkit.outputs.site.verify import article
+from sopkit.outputs.htmltext import article, code_blocks
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import composer_data, fill, spec
 from sopkit.outputs.urls import (
@@ -92,8 +91,6 @@ def site_files(library: Library, project: Project) -> dict[str, str]:
     return files
 
 
-_CODE = re.compile(r"<code\b[^>]*>(.*?)</code>", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 _DATA = re.compile(r'<script type="application/json" id="sopkit-composer-data">(.*?)</script>',
                    re.DOTALL)
 
@@ -108,8 +105,7 @@ def verify_built(library: Library, project: Project, site: Path) -> None:
         template = fill(proc, library, project)
         page = site / built(PROCEDURE_PAGE.format(id=proc.id))
         if page.is_file():
-            blocks = {unescape(_TAG.sub("", code)) for code in
-                      _CODE.findall(article(page.read_text(encoding="utf-8")))}
+            blocks = code_blocks(article(page.read_text(encoding="utf-8")))
             for name, text in (("subject", template.subject),
                                ("description", template.description)):
                 if text not in blocks:
