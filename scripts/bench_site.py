@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sopkit.outputs.site.nav import NavEntry
     from sopkit.source.project import Project
 
 HERE = Path(__file__).resolve().parent
@@ -85,29 +86,27 @@ def measure(n: int) -> dict[str, float]:
     }
 
 
-def _nav(project: Project) -> list[dict[str, object]]:
-    from sopkit.outputs.site import pages as site
-    from sopkit.outputs.site import quality as quality_site
+def _nav(project: Project) -> list[NavEntry]:
+    from sopkit.outputs import site
     from sopkit.source.library import read_library
 
-    library = read_library(project.procedures)
-    return site.navigation(library, extra=quality_site.nav_items())
+    return site.navigation(read_library(project.procedures))
 
 
 def _one_process(project: Project, folder: Path) -> float:
     """Seconds for one MkDocs process to build the staged pages."""
-    from sopkit.outputs.site import generator as builder
+    from sopkit.outputs import site
 
     nav = _nav(project)
     started = time.perf_counter()
-    builder.mkdocs_build(project.mkdocs_yml, project.build / "docs", folder, nav,
-                         processes=builder.Processes(1))
+    site.build(project.mkdocs_yml, project.build / "docs", folder, nav,
+                         processes=site.Processes(1))
     return time.perf_counter() - started
 
 
 def _floor(project: Project, folder: Path) -> float:
     """Seconds for MkDocs to build plain-text procedure pages with the same settings."""
-    from sopkit.outputs.site import generator as builder
+    from sopkit.outputs import site
 
     docs = folder / "docs"
     shutil.copytree(project.build / "docs", docs)
@@ -118,8 +117,8 @@ def _floor(project: Project, folder: Path) -> float:
         page.write_text(head + sep + re.sub(r"<[^>]+>", "", body), encoding="utf-8")
     nav = _nav(project)
     started = time.perf_counter()
-    builder.mkdocs_build(project.mkdocs_yml, docs, folder / "site", nav,
-                         processes=builder.Processes(1))
+    site.build(project.mkdocs_yml, docs, folder / "site", nav,
+                         processes=site.Processes(1))
     return time.perf_counter() - started
 
 

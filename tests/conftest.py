@@ -65,6 +65,12 @@ def line_of(path: Path, needle: str) -> int:
 FIXED_EPOCH = "1795608000"  # 2026-11-25 12:00 UTC: builds in tests are reproducible
 
 
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is 2026-11-25 (SOURCE_DATE_EPOCH), for tests that compare dates."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
 def copy_project(root: Path) -> Path:
     root.mkdir(parents=True)
     for name in ("procedure", "templates"):
@@ -105,15 +111,12 @@ def assert_built_as_by_one_process(root: Path, tmp: Path) -> list[Path]:
     """Build ``root``'s staged pages (``build/docs``) with one MkDocs process and assert
     that ``root/site`` holds the same files with the same bytes (besides the wall cards,
     which are placed after MkDocs). Returns those files (site-relative)."""
-    from sopkit.outputs.site import generator as builder
-    from sopkit.outputs.site import pages as site
-    from sopkit.outputs.site import quality as quality_site
+    from sopkit.outputs import site
     from sopkit.source.library import read_library
 
-    library = read_library(root / "procedure")
-    nav = site.navigation(library, extra=quality_site.nav_items())
-    builder.mkdocs_build(root / "mkdocs.yml", root / "build" / "docs", tmp / "one", nav,
-                         processes=builder.Processes(1))
+    nav = site.navigation(read_library(root / "procedure"))
+    site.build(root / "mkdocs.yml", root / "build" / "docs", tmp / "one", nav,
+               processes=site.Processes(1))
     return assert_same_files(root / "site", tmp / "one", leave_out="kort")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -15,15 +14,9 @@ from gitrepo import ADDED_TEXT, REMOVED_TEXT, commit_all, init, make_revision_7
 from sopkit.outputs.archival.document import render_pdf
 from sopkit.source.errors import SopkitError
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("fixed_today")]
 
 SEED = Path(__file__).parent / "seed" / "D29653-melding-av-hastesaker.txt"
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    epoch = int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp())
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
 
 
 def seed_sentences() -> list[str]:

@@ -65,7 +65,7 @@ def pdf(rendered: tuple[dict[str, bytes], list[str]], size: str) -> bytes:
 
 
 def site_url() -> str:
-    """Read independently of sopkit.siteconfig: the example mkdocs.yml is plain YAML."""
+    """Read independently of sopkit.outputs.site.config: the example mkdocs.yml is plain YAML."""
     return yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
 
 

@@ -31,10 +31,7 @@ from sopkit.source.model import Procedure
 TODAY = dt.date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    epoch = int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp())
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def quality_project(tmp_path_factory) -> Path:
         patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
         patch.setenv("NO_MKDOCS_2_WARNING", "1")
         # two MkDocs processes
-        patch.setattr("sopkit.outputs.site.generator.shard_count", lambda pages: 2)
+        patch.setattr("sopkit.outputs.site.shard_count", lambda pages: 2)
         old.write_text(seed.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
                        .replace("title: Melding av", "title: Gammel rutine for")
                        .replace("urgent: true", "urgent: false"), encoding="utf-8")

@@ -19,10 +19,7 @@ TODAY = dt.date(2026, 11, 25)
 DAYS_OVERDUE = (TODAY - dt.date(2024, 12, 7)).days  # Gyldig til 07.12.2024
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    epoch = int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp())
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def test_register_row_for_the_seed(project):

@@ -14,10 +14,7 @@ from sopkit.source.library import read_library
 TODAY = dt.date(2026, 11, 25)
 
 
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    epoch = int(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC).timestamp())
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 def test_approve_after_change_records_new_revision(run, project, seed_file):

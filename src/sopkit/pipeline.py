@@ -11,18 +11,13 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopkit.outputs.card.cache import place_cards, prepare_cards
-from sopkit.outputs.site import generator as builder
-from sopkit.outputs.site import pages as site
-from sopkit.outputs.site import quality as quality_site
-from sopkit.outputs.site.verify import verify_site
-from sopkit.outputs.ticket import composer as ticket_site
-from sopkit.quality.history import History
+from sopkit.outputs import card, site, ticket
+from sopkit.outputs.urls import ASSETS
+from sopkit.quality.history import History, in_force
 from sopkit.source.library import Library, read_library
-from sopkit.source.model import Procedure
 from sopkit.source.project import Project
 
 Progress = Callable[[str], None]
@@ -38,7 +33,7 @@ class BuildReport:
     pages: int = 0
     cards: int = 0
     shares: list[int] = field(default_factory=list)
-    """Pages rendered by each MkDocs process (see :mod:`sopkit.builder`)."""
+    """Pages rendered by each MkDocs process (see :mod:`sopkit.outputs.site.generator`)."""
     warnings: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -84,80 +79,43 @@ def build_site(
 
     # Pages are about two per procedure: enough of them are built by several MkDocs
     # processes, which start now and get ready while sopkit renders.
-    with builder.Processes(builder.shard_count(2 * report.procedures)) as processes:
+    with site.Processes(site.shard_count(2 * report.procedures)) as processes:
         _render_and_publish(library, project, target, report, phase, processes)
     phase.done()
     return report
 
 
 def _render_and_publish(library: Library, project: Project, target: Path,
-                        report: BuildReport, phase: _Phases, processes: builder.Processes
+                        report: BuildReport, phase: _Phases, processes: site.Processes
                         ) -> None:
     phase("rendering pages")
     history = History(library)
     published, drafts = in_force(library, history)
-    files = _generated_files(library, published, drafts, history, project)
+    files = {**site.render(library, published, drafts, history, project),
+             **ticket.render(published, project)}
     report.pages = sum(1 for name in files if name.endswith(".md"))
     docs = project.build / "docs"
-    site.write_docs(docs, files, assets=project.templates / site.ASSETS)
+    site.write_docs(docs, files, assets=project.templates / ASSETS)
 
     phase("rendering wall cards")
-    cards = prepare_cards(published, project)
+    cards = card.render(published, project)
     report.cards = len(cards)
 
     phase("building the site with MkDocs")
     staging = target.with_name(f".{target.name}.building")
     _remove(staging)
     try:
-        nav = site.navigation(library, extra=quality_site.nav_items())
-        report.shares = builder.mkdocs_build(project.mkdocs_yml, docs, staging, nav,
-                                             processes=processes)
+        report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
+                                   processes=processes)
         phase("placing wall cards")
-        place_cards(cards, staging, previous=target)  # beside MkDocs: it would copy them again
+        card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         phase("verifying outputs")
-        verify_site(published, staging, drafts)
-        ticket_site.verify_built(published, project, staging)
+        site.verify(published, staging, drafts)
+        ticket.verify(published, project, staging)
         phase("publishing")
         _swap(staging, target)
     finally:
         _remove(staging)
-
-
-def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:
-    """The library as staff must see it, and the drafts under way.
-
-    While an approved document has a new draft, its last approved text stays in
-    force: that text (from the working file or git, proven by its fingerprint)
-    takes the draft's place on its page, its card and its ticket. The drafts are
-    returned apart, for pages of their own.
-    """
-    shown: list[Procedure] = []
-    drafts: dict[str, Procedure] = {}
-    for proc in library.procedures:
-        last = proc.last_approved
-        if proc.status == "draft" and last is not None:
-            approved = history.version(proc.id, last.revision).proc
-            shown.append(approved.model_copy(update={"status": "approved"}))
-            drafts[proc.id] = proc
-        else:
-            shown.append(proc)
-    return replace(library, procedures=tuple(shown)), drafts
-
-
-def _generated_files(library: Library, published: Library, drafts: dict[str, Procedure],
-                     history: History, project: Project) -> dict[str, str | bytes]:
-    files: dict[str, str | bytes] = {}
-    files.update(site.page_files(
-        published, project,
-        cards={p.id: list(p.card.sizes) for p in published.current() if p.card is not None},
-        ticket_blocks=ticket_site.ticket_blocks(published, project),
-        composer_pages=ticket_site.composer_pages(published),
-        drafts={doc_id: (draft, ticket_site.ticket_block_html(draft, library, project)
-                         if draft.ticket else "") for doc_id, draft in drafts.items()},
-    ))
-    files.update(ticket_site.site_files(published, project))
-    files.update(quality_site.site_files(library, project, history))
-    return files
 
 
 def _swap(new: Path, target: Path) -> None:

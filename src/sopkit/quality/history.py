@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sopkit.source.errors import Problems, SopkitError
@@ -228,6 +228,27 @@ class History:
                 "    hint: commit every approved revision (run 'sopkit approve', then commit "
                 "the file) before changing the text again"
             )
+
+
+def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:
+    """The library as staff must see it, and the drafts under way.
+
+    While an approved document has a new draft, its last approved text stays in
+    force: that text (from the working file or git, proven by its fingerprint)
+    takes the draft's place on its page, its card and its ticket. The drafts are
+    returned apart, for pages of their own.
+    """
+    shown: list[Procedure] = []
+    drafts: dict[str, Procedure] = {}
+    for proc in library.procedures:
+        last = proc.last_approved
+        if proc.status == "draft" and last is not None:
+            approved = history.version(proc.id, last.revision).proc
+            shown.append(approved.model_copy(update={"status": "approved"}))
+            drafts[proc.id] = proc
+        else:
+            shown.append(proc)
+    return replace(library, procedures=tuple(shown)), drafts
 
 
 WORKING = "working"

@@ -2,7 +2,7 @@
 
 Pages are written into a staging docs folder (``build/docs``) before MkDocs
 runs, so nothing depends on MkDocs plugins or hooks;
-:func:`sopkit.builder.mkdocs_build` is the one place that knows how the site
+:func:`sopkit.outputs.site.generator.mkdocs_build` is the one place that knows how the site
 generator is called, so it can be swapped (see the design notes on MkDocs 2.0
 and Zensical).
 """
@@ -68,7 +68,7 @@ def page_files(
 ) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text.
 
-    ``library`` holds the texts in force (see :func:`sopkit.build.in_force`).
+    ``library`` holds the texts in force (see :func:`sopkit.quality.history.in_force`).
     ``cards`` maps a procedure ID to its card sizes; ``ticket_blocks`` to the
     HTML of its ticket; ``composer_pages`` to the docs path of its composer;
     ``drafts`` to a draft under way for it and that draft's ticket HTML: those

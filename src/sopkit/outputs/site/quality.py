@@ -9,7 +9,7 @@
 
 Change pages and archived texts are left out of search (front matter
 ``search: exclude: true``), so search never offers an old text as current.
-Earlier texts come from git history (:mod:`sopkit.history`).
+Earlier texts come from git history (:mod:`sopkit.quality.history`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def site_files(library: Library, project: Project,
                history: History | None = None) -> dict[str, str]:
     """Docs-relative path -> Markdown for the register, change pages and archived revisions.
 
-    Raises :class:`~sopkit.errors.SopkitError` when the text of an approved
+    Raises :class:`~sopkit.source.errors.SopkitError` when the text of an approved
     revision cannot be found (e.g. a shallow clone): a change page must not guess.
     """
     history = history or History(library)

@@ -1,7 +1,7 @@
 """The ticket on the handbook site: the template on the procedure page, the composer.
 
 The composer page (``saksmelding/<ID>.md``) holds an accessible HTML form, the
-data of :func:`sopkit.ticket.composer_data` as JSON, and links to its own script
+data of :func:`sopkit.outputs.ticket.text.composer_data` as JSON, and links to its own script
 and styles (``../assets/...``), so it works from a file share with no network
 and needs nothing in ``mkdocs.yml``.
 """

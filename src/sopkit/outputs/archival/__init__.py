@@ -1,0 +1,8 @@
+"""The archival PDF of an approved revision (``sopkit pdf``): A4, PDF/A-2u, tagged."""
+
+from __future__ import annotations
+
+from sopkit.outputs.archival.document import FILE_NAME, PDF_VARIANT
+from sopkit.outputs.archival.document import archival_pdf as render
+
+__all__ = ["FILE_NAME", "PDF_VARIANT", "render"]

@@ -1,0 +1,50 @@
+"""The handbook site: Markdown pages rendered from templates, then a real MkDocs build.
+
+``render`` gives the staging docs folder's files (procedure and draft pages,
+front page, applications, archive, and the quality pages), ``write_docs``
+writes them, ``build`` runs MkDocs (:mod:`.generator`, the one module that
+knows MkDocs) and ``verify`` proves that every step and mandated phrase
+reached the built pages.
+"""
+
+from __future__ import annotations
+
+from sopkit.outputs.site import quality
+from sopkit.outputs.site.generator import Processes, shard_count
+from sopkit.outputs.site.generator import mkdocs_build as build
+from sopkit.outputs.site.nav import NavEntry
+from sopkit.outputs.site.pages import navigation as _navigation
+from sopkit.outputs.site.pages import page_files, write_docs
+from sopkit.outputs.site.verify import verify_site as verify
+from sopkit.outputs.ticket import composer
+from sopkit.quality.history import History
+from sopkit.source.library import Library
+from sopkit.source.model import Procedure
+from sopkit.source.project import Project
+
+
+def render(library: Library, published: Library, drafts: dict[str, Procedure],
+           history: History, project: Project) -> dict[str, str]:
+    """Docs-relative path -> Markdown of every page of the site but the composer's.
+
+    ``published`` holds the texts in force, ``drafts`` the drafts under way
+    (:func:`sopkit.quality.history.in_force`); the quality pages show ``library``.
+    """
+    files = page_files(
+        published, project,
+        cards={p.id: list(p.card.sizes) for p in published.current() if p.card is not None},
+        ticket_blocks=composer.ticket_blocks(published, project),
+        composer_pages=composer.composer_pages(published),
+        drafts={doc_id: (draft, composer.ticket_block_html(draft, library, project)
+                         if draft.ticket else "") for doc_id, draft in drafts.items()},
+    )
+    files.update(quality.site_files(library, project, history))
+    return files
+
+
+def navigation(library: Library) -> list[NavEntry]:
+    """The site's navigation: the handbook tree, the registers, the archive."""
+    return _navigation(library, extra=quality.nav_items())
+
+
+__all__ = ["Processes", "build", "navigation", "render", "shard_count", "verify", "write_docs"]
