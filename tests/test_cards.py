@@ -25,7 +25,7 @@ from conftest import REPO, edit
 from sopkit.outputs.card import cache as cards
 from sopkit.outputs.card.cache import SIZES, render_card
 from sopkit.outputs.card.content import build_card, card_document, card_html
-from sopkit.outputs.card.layout import FONT_FAMILY
+from sopkit.outputs.pdf import FONT_FAMILY
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library, read_library
 from sopkit.source.model import Procedure

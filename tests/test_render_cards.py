@@ -158,3 +158,33 @@ def test_salt_covers_templates_site_and_print_date(project: Path) -> None:
     assert salt != cards.render_salt(replace(setting, printed=PRINTED + dt.timedelta(days=1)))
     (project / "templates" / "card" / "logo.svg").write_text("<svg/>", encoding="utf-8")
     assert cards.render_salt(setting) != salt
+
+
+def test_salt_covers_every_module_whose_code_reaches_a_card() -> None:
+    """The code that shapes a card's HTML or PDF is found from the imports, not listed
+    by hand: a hand-kept list once left out the model, whose note labels are printed."""
+    src = Path(cards.__file__).resolve().parents[2]
+    keyed = {path.resolve().relative_to(src).as_posix() for path in cards.rendering_code()}
+    shaping = {
+        "outputs/card/content.py",  # what a card says
+        "outputs/card/layout.py",  # the PDF
+        "outputs/templates.py",  # Jinja filters
+        "outputs/urls.py",  # the QR code's address
+        "outputs/pdf.py",  # font, fetcher
+        "outputs/htmltext.py",  # the phrase check
+        "source/model.py",  # NOTE_LABELS ("Viktig:", "Advarsel:")
+        "source/text.py",  # Markdown in card text, dates
+    }
+    assert shaping <= keyed, shaping - keyed
+    assert not any(name.startswith("cli/") for name in keyed)
+    assert "outputs/site/generator.py" not in keyed  # MkDocs does not shape a card
+
+
+def test_salt_covers_the_versions_of_the_libraries_that_render(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    setting = cards.Setting(Project(project), "https://kvalitet.sshf.example/handbok/", PRINTED)
+    salt = cards.render_salt(setting)
+    real = cards.version
+    monkeypatch.setattr(cards, "version",
+                        lambda name: "0.0" if name == "markdown-it-py" else real(name))
+    assert cards.render_salt(setting) != salt

@@ -34,7 +34,7 @@ def serve(project: Project, host: str, port: int, say: Callable[[str], None]) ->
     say(f"Serving on http://{host}:{port}/ (Ctrl+C to stop); watching procedure/, "
         "templates/ and mkdocs.yml.")
     try:
-        server.serve()
+        server.serve()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         say("Stopped.")
     finally:

@@ -131,14 +131,13 @@ def review_due(project: Project, within: int | None) -> None:
     if not rows:
         click.echo(f"No reviews due within {days} days.")
         return
-    for row in rows:
+    for row, days_left in rows:
         state = "OVERDUE" if row.review == "overdue" else "due"
-        when = (f"{-row.days_left} days ago" if row.review == "overdue"
-                else f"in {row.days_left} days")
+        when = f"{-days_left} days ago" if row.review == "overdue" else f"in {days_left} days"
         click.echo(f"{state:<8} {row.id}  {row.title}")
         click.echo(f"         revision {row.revision}, Gyldig til "
                    f"{norwegian_date(row.valid_until)} ({when}); Fagansvarlig: {row.responsible}")
-    overdue = sum(1 for r in rows if r.review == "overdue")
+    overdue = sum(1 for row, _ in rows if row.review == "overdue")
     click.echo(f"{overdue} overdue, {len(rows) - overdue} due within {days} days.")
     if overdue:
         raise SystemExit(1)

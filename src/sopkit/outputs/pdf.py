@@ -63,7 +63,7 @@ def font_face_css(*, inline: bool = False) -> str:
     return "\n".join(rules)
 
 
-class RefusedURL(FatalURLFetchingError):
+class RefusedURL(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint has no types
     """A document referred to something outside the sandbox."""
 
     def __init__(self, url: str, reason: str) -> None:
@@ -72,7 +72,7 @@ class RefusedURL(FatalURLFetchingError):
         super().__init__(f"refused to fetch {_short(url)}: {reason}")
 
 
-class SandboxFetcher(URLFetcher):
+class SandboxFetcher(URLFetcher):  # type: ignore[misc]
     """Serve ``data:`` URLs and files under ``roots``; refuse everything else."""
 
     def __init__(self, roots: Iterable[Path]) -> None:

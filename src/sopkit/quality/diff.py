@@ -274,11 +274,11 @@ def _steps(old: Procedure, new: Procedure) -> Iterator[StepChange]:
             changes.append((was.order, StepChange(
                 step_id, ("removed",), was.number, None, words(was.step.text, ""))))
     for step_id, now in after.items():
-        was = before.get(step_id)
-        if was is None:
+        if step_id not in before:
             changes.append((now.order, StepChange(
                 step_id, ("added",), None, now.number, words("", now.step.text))))
             continue
+        was = before[step_id]
         kinds: list[StepKind] = []
         a, b = _step_fields(was.step), _step_fields(now.step)
         fields = tuple(FieldChange(label, words(a[label], b[label]))
@@ -322,7 +322,7 @@ def paragraphs(blocks: list[Block]) -> list[str]:
 
 def _section_keys(proc: Procedure) -> dict[tuple[str, str, int], tuple[str, list[str]]]:
     seen: dict[tuple[str, str], int] = {}
-    out = {}
+    out: dict[tuple[str, str, int], tuple[str, list[str]]] = {}
     for section in proc.sections:
         base = (section.kind, section.title or "")
         seen[base] = seen.get(base, 0) + 1

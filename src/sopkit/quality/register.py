@@ -106,15 +106,13 @@ def rows(library: Library) -> list[Row]:
     return out
 
 
-def due(library: Library, within: int) -> list[Row]:
-    """Documents whose review is overdue or due within ``within`` days, most urgent first."""
-    found = []
-    for row in rows(library):
-        if row.days_left is None or row.review == "obsolete":
-            continue
-        if row.days_left <= within:
-            found.append(row)
-    return sorted(found, key=lambda r: (r.days_left, r.id))
+def due(library: Library, within: int) -> list[tuple[Row, int]]:
+    """Documents whose review is overdue or due within ``within`` days, with the days
+    left (negative: overdue), most urgent first."""
+    found = [(row, row.days_left) for row in rows(library)
+             if row.days_left is not None and row.review != "obsolete"
+             and row.days_left <= within]
+    return sorted(found, key=lambda found: (found[1], found[0].id))
 
 
 # ---------------------------------------------------------------- output

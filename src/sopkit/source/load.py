@@ -54,7 +54,9 @@ class Loaded:
         Most files have no problem, so a build keeps neither marks nor node trees.
         """
         marks: dict[KeyPath, Mark] = {}
-        _collect_marks(yaml.compose(self.text, Loader=_Loader), (), marks)
+        root = yaml.compose(self.text, Loader=_Loader)
+        if root is not None:  # an empty file has no nodes
+            _collect_marks(root, (), marks)
         return marks
 
     def mark(self, keys: KeyPath) -> Mark:

@@ -32,7 +32,7 @@ def inline_html(text: str) -> str:
     """Render one text field to safe inline HTML."""
     if not _MARKUP.search(text):
         return text.replace('"', "&quot;").strip()
-    return _parser().renderInline(text).strip()
+    return str(_parser().renderInline(text)).strip()
 
 
 def has_markup(text: str) -> bool:

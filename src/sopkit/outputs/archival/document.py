@@ -55,7 +55,7 @@ def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: SandboxFetche
         stylesheets = [CSS(string=font_face_css(inline=True), font_config=fonts,
                            url_fetcher=fetcher),
                        CSS(string=css, font_config=fonts, url_fetcher=fetcher)]
-        pdf = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        pdf: bytes | None = HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
             stylesheets=stylesheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
         )
     assert pdf is not None

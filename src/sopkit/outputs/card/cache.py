@@ -97,8 +97,9 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
     cache = cache_dir or project.build / "cache" / "cards"
     setting = Setting(project, site_url(project), library.today)
     salt = render_salt(setting)
-    wanted = {(proc.id, size): cache / f"{card_key(proc, size, salt)}.pdf"
-              for proc in library.current() if proc.card is not None for size in proc.card.sizes}
+    wanted: dict[tuple[str, str], Path] = {
+        (proc.id, size): cache / f"{card_key(proc, size, salt)}.pdf"
+        for proc in library.current() if proc.card is not None for size in proc.card.sizes}
     missing: dict[str, list[str]] = {}
     for (doc_id, size), cached in wanted.items():
         if not cached.exists():

@@ -88,6 +88,7 @@ class CardRenderer:
 
     def _write(self, document: Document, size: str, label: str) -> bytes:
         with strict(label, self.fetcher):
+            pdf: bytes
             if size == "A4":
                 pdf = document.write_pdf(**PDF_OPTIONS)
             else:
@@ -123,8 +124,8 @@ def fits_one_page(document: Document, label: str) -> bool:
         raise SopkitError(f"{label}: the card template needs one <main> and one <footer>")
     main, footer = found["main"], found["footer"]
     page_bottom = page.content_box_y() + page.height
-    return (main.position_y + main.margin_height() <= footer.position_y + _EPSILON
-            and footer.position_y + footer.margin_height() <= page_bottom + _EPSILON)
+    return bool(main.position_y + main.margin_height() <= footer.position_y + _EPSILON
+                and footer.position_y + footer.margin_height() <= page_bottom + _EPSILON)
 
 
 _EPSILON = 0.01  # CSS px; layout positions are floats

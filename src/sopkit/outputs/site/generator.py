@@ -228,7 +228,7 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
     from material.plugins.search.plugin import SearchPlugin
     from mkdocs.plugins import BasePlugin, event_priority
 
-    class SharePlugin(BasePlugin):  # type: ignore[type-arg]
+    class SharePlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def __init__(self) -> None:
             self.entries: SearchEntries = {}
             self.written: list[str] = []
