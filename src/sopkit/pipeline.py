@@ -1,5 +1,11 @@
 """One build, in named phases: read, render, write, verify, publish.
 
+read (:mod:`sopkit.source`: every file checked, all problems at once) ->
+in force (:mod:`sopkit.quality`: a draft's last approved text stays on the
+wall) -> render (:mod:`sopkit.outputs`: site pages, ticket pages, cards) ->
+build (MkDocs) -> verify (each output holds what the procedure mandates) ->
+publish (swap the new site in).
+
 Everything is read and checked before anything is written. The site is built
 into a temporary folder beside the target and swapped in only when the whole
 build has succeeded, so a failed or interrupted build leaves the previous

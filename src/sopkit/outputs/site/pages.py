@@ -1,10 +1,9 @@
 """The handbook site: Markdown pages from templates, then a real MkDocs build.
 
 Pages are written into a staging docs folder (``build/docs``) before MkDocs
-runs, so nothing depends on MkDocs plugins or hooks;
-:func:`sopkit.outputs.site.generator.mkdocs_build` is the one place that knows how the site
-generator is called, so it can be swapped (see the design notes on MkDocs 2.0
-and Zensical).
+runs, so nothing depends on MkDocs plugins or hooks; :mod:`.generator` is the
+one place that knows how the site generator is called, so it can be swapped
+(see the design notes on MkDocs 2.0 and Zensical).
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def with_ticket(library: Library) -> list[Procedure]:
 
 
 def composer_pages(library: Library) -> dict[str, str]:
-    """Procedure ID -> docs path of its composer page (for ``site.page_files``)."""
+    """Procedure ID -> docs path of its composer page (for the site's pages)."""
     return {proc.id: COMPOSER_PAGE.format(id=proc.id) for proc in with_ticket(library)}
 
 
@@ -61,8 +61,8 @@ def ticket_block_html(proc: Procedure, library: Library, project: Project) -> st
 
 
 def ticket_blocks(library: Library, project: Project) -> dict[str, str]:
-    """Procedure ID -> its ticket block (for ``site.page_files``), for every procedure with
-    a ticket: an obsolete one shows its template too (marked, without the composer), since
+    """Procedure ID -> its ticket block (for the site's pages), for every procedure with a
+    ticket: an obsolete one shows its template too (marked, without the composer), since
     its page must still show all it mandated."""
     return {proc.id: ticket_block_html(proc, library, project)
             for proc in library.procedures if proc.ticket is not None}
