@@ -1,7 +1,7 @@
 """Synthetic procedures of realistic size, for benchmarks.
 
-``make_project(root, n)`` copies the real project (settings, application
-register, templates, mkdocs.yml) and adds ``n`` generated approved procedures
+``make_project(root, n)`` copies sopkit's templates and mkdocs.yml and the test
+fixture's settings and application register and adds ``n`` generated approved procedures
 spread over a four-level Dokumentplassering tree, each with purpose, scope,
 background, 6-8 steps (one with a note, one with a sub-step, all with card wording),
 a contact table, mandated phrases and a valid fingerprint.
@@ -18,8 +18,10 @@ import yaml
 
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.model import Procedure
+from sopkit.source.schema import write_schemas
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "handbook" / "procedure"
 CLINICS = ["Medisinsk serviceklinikk", "Kirurgisk klinikk", "Medisinsk klinikk",
            "Psykisk helse", "Klinikk for diagnostikk"]
 DEPARTMENTS = ["Laboratoriene", "Poliklinikk", "Sengepost", "Fellesfunksjoner"]
@@ -105,9 +107,9 @@ def make_project(root: Path, n: int, *, seed: int = 1) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     docs = root / "procedure" / "documents"
     docs.mkdir(parents=True)
-    for name in ("handbook.yml", "applications.yml"):
-        shutil.copy(REPO / "procedure" / name, root / "procedure" / name)
-    shutil.copytree(REPO / "procedure" / "schema", root / "procedure" / "schema")
+    for name in ("handbook.yml", "applications.yml"):  # the test fixture's, not the live ones
+        shutil.copy(FIXTURE / name, root / "procedure" / name)
+    write_schemas(root / "procedure" / "schema")
     rng = random.Random(seed)
     for index in range(n):
         data = procedure_data(index, rng)

@@ -1,4 +1,12 @@
-"""Shared fixtures: a throw-away copy of the project, and the CLI."""
+"""Shared fixtures: a throw-away project, and the CLI.
+
+Tests never read the live ``procedure/``: the handbook's content belongs to its
+users, and an approval or a new document there must not turn the suite red.
+A test project is the fixture handbook (``tests/fixtures/handbook/procedure``: the
+seed D29653 as transcribed, revision 6.00, with the settings and application
+register) with sopkit's own ``templates/`` and ``mkdocs.yml``; its JSON Schema
+files are generated, as ``sopkit schema`` does.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +20,19 @@ from click.testing import CliRunner, Result
 from sopkit.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "handbook"
+PROCEDURES = FIXTURE / "procedure"
+"""The fixture handbook's procedure/ folder (read-only: tests copy it to change it)."""
 SEED_DOC = "D29653-melding-av-hastesaker.yml"
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project's procedure/, templates/ and mkdocs.yml to modify freely.
+    """A test project (see the module notes) to modify freely.
 
-    The working directory is the copy, as when a user runs sopkit in a project.
+    The working directory is the project, as when a user runs sopkit in one.
     """
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("procedure", "templates"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    if (REPO / "mkdocs.yml").exists():
-        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    root = copy_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
@@ -72,11 +77,21 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def copy_project(root: Path) -> Path:
+    """A test project at ``root``: the fixture handbook with sopkit's templates."""
+    from sopkit.source.schema import write_schemas
+
     root.mkdir(parents=True)
-    for name in ("procedure", "templates"):
-        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(PROCEDURES, root / "procedure")
+    write_schemas(root / "procedure" / "schema")
+    shutil.copytree(REPO / "templates", root / "templates")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root
+
+
+@pytest.fixture(scope="session")
+def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A test project shared by a session's tests that only read it."""
+    return copy_project(tmp_path_factory.mktemp("handbook") / "project")
 
 
 @pytest.fixture(scope="session")

@@ -38,8 +38,8 @@ MIN_BODY_PT = {"A4": 16, "A5": 12}
 
 
 @pytest.fixture(scope="module")
-def seed() -> tuple[Project, Library, Procedure]:
-    project = Project(REPO)
+def seed(handbook: Path) -> tuple[Project, Library, Procedure]:
+    project = Project(handbook)
     library = read_library(project.procedures, on=PRINTED)
     return project, library, library.get("D29653")
 

@@ -217,8 +217,8 @@ def test_diff_unknown_revision(repo, run):
 
 
 def _seed() -> Procedure:
-    from conftest import REPO
-    return read_library(REPO / "procedure").get("D29653")
+    from conftest import PROCEDURES
+    return read_library(PROCEDURES).get("D29653")
 
 
 def _with_steps(proc: Procedure, order: list[str], texts: dict[str, str] | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import PROCEDURES, REPO
 from sopkit.source.library import read_library
 from sopkit.source.model import Procedure
 from sopkit.source.text import normalize, plain
@@ -53,7 +53,7 @@ def signatures() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def proc() -> Procedure:
-    return read_library(REPO / "procedure").get("D29653")
+    return read_library(PROCEDURES).get("D29653")
 
 
 def body_text(proc: Procedure, kind: str) -> str:

@@ -83,8 +83,8 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def seed():
-    from conftest import REPO
-    return read_library(REPO / "procedure").get("D29653")
+    from conftest import PROCEDURES
+    return read_library(PROCEDURES).get("D29653")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit
+from conftest import PROCEDURES, edit
 from sopkit.outputs.ticket.text import (
     InvalidValues,
     PatternError,
@@ -59,7 +59,7 @@ COMPETENCES = ["teknisk service = uteservice", "kliniske fellesapplikasjoner", "
 
 @pytest.fixture(scope="module")
 def library() -> Library:
-    return read_library(REPO / "procedure")
+    return read_library(PROCEDURES)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,8 @@ def proc(library: Library) -> Procedure:
 
 
 @pytest.fixture(scope="module")
-def repo() -> Project:
-    return Project(REPO)
+def repo(handbook: Path) -> Project:
+    return Project(handbook)
 
 
 def test_expectations_come_from_the_seed():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXED_EPOCH, REPO, copy_project, edit
+from conftest import FIXED_EPOCH, PROCEDURES, copy_project, edit
 from sopkit.outputs.ticket.composer import (
     COMPOSER_CSS,
     COMPOSER_JS,
@@ -28,13 +28,13 @@ from test_ticket import COMPETENCES, STEP_LABELS
 
 
 @pytest.fixture(scope="module")
-def repo() -> Project:
-    return Project(REPO)
+def repo(handbook: Path) -> Project:
+    return Project(handbook)
 
 
 @pytest.fixture(scope="module")
 def library() -> Library:
-    return read_library(REPO / "procedure")
+    return read_library(PROCEDURES)
 
 
 def test_href():
