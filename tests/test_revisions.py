@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import stat
 
 import pytest
 
@@ -100,3 +102,90 @@ def test_is_author_matches_whole_words():
     assert is_author("Annette Narvestad", author)
     assert not is_author("Anne Narvestad", author)
     assert not is_author("Jon Sverre Berg", author)
+
+
+# ---------------------------------------------------------------- minimal edits
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    """The lines a diff shows: '-' for lines gone, '+' for lines added."""
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_draft_and_approve_change_only_the_lines_they_must(run, seed_file):
+    seed_file.write_text(seed_file.read_text(encoding="utf-8").replace(
+        "status: approved\n", "status: approved  # set by sopkit\n"), encoding="utf-8")
+    original = seed_file.read_text(encoding="utf-8")
+    assert run("draft", "D29653", "--note", "Trinn 1 omformulert").exit_code == 0
+    drafted = seed_file.read_text(encoding="utf-8")
+    assert changed_lines(original, drafted) == [
+        "-status: approved  # set by sopkit",
+        "+status: draft  # set by sopkit",
+        '+  - revision: "7.00"',
+        "+    changed: 2026-11-25",
+        "+    changes: Trinn 1 omformulert",
+    ]
+    assert drafted.startswith(original.split("status:")[0])  # the head comment stays
+    edit(seed_file, "text: Sakene meldes inn via", "text: Sakene meldes alltid inn via")
+    edited = seed_file.read_text(encoding="utf-8")
+    result = run("approve", "D29653", "--by", "Kvalitetsleder Kari Nordmann")
+    assert result.exit_code == 0, result.output
+    approved = seed_file.read_text(encoding="utf-8")
+    proc = read_library(seed_file.parent.parent).get("D29653")
+    assert changed_lines(edited, approved) == [
+        "-status: draft  # set by sopkit",
+        "+status: approved  # set by sopkit",
+        "+    approved: 2026-11-25",
+        "+    approved_by: Kvalitetsleder Kari Nordmann",
+        "+    valid_until: 2028-11-25",
+        f"+    fingerprint: {fingerprint(proc)}",
+    ]
+
+
+def test_an_approval_of_an_approved_document_adds_its_entry_and_nothing_else(run, seed_file):
+    edit(seed_file, "text: Sakene meldes inn via", "text: Sakene meldes alltid inn via")
+    edited = seed_file.read_text(encoding="utf-8")
+    result = run("approve", "D29653", "--by", "Kvalitetsleder Kari Nordmann", "--note",
+                 "Trinn 1: alltid")
+    assert result.exit_code == 0, result.output
+    proc = read_library(seed_file.parent.parent).get("D29653")
+    assert changed_lines(edited, seed_file.read_text(encoding="utf-8")) == [
+        '+  - revision: "7.00"',
+        "+    changed: 2026-11-25",
+        '+    changes: "Trinn 1: alltid"',  # quoted: ': ' would start a mapping
+        "+    approved: 2026-11-25",
+        "+    approved_by: Kvalitetsleder Kari Nordmann",
+        "+    valid_until: 2028-11-25",
+        f"+    fingerprint: {fingerprint(proc)}",
+    ]
+
+
+def test_edits_keep_mode_byte_order_mark_and_line_endings(run, seed_file):
+    text = seed_file.read_text(encoding="utf-8")
+    seed_file.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    seed_file.chmod(0o664)
+    assert run("draft", "D29653").exit_code == 0
+    raw = seed_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.count(b"\n") == raw.count(b"\r\n") == text.count("\n") + 3
+    assert stat.S_IMODE(seed_file.stat().st_mode) == 0o664
+    assert read_library(seed_file.parent.parent).get("D29653").status == "draft"
+
+
+def test_edits_go_through_a_symbolic_link_to_its_target(run, seed_file, tmp_path):
+    target = tmp_path / "elsewhere" / seed_file.name
+    target.parent.mkdir()
+    seed_file.rename(target)
+    seed_file.symlink_to(target)
+    assert run("draft", "D29653").exit_code == 0
+    assert seed_file.is_symlink()
+    assert "status: draft" in target.read_text(encoding="utf-8")
+
+
+def test_a_refused_approval_leaves_the_file_as_it_was(run, seed_file):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "5.00")
+    assert result.exit_code == 1
+    assert seed_file.read_bytes() == before

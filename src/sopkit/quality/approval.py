@@ -1,26 +1,21 @@
 """Recording drafts and approvals in a procedure's YAML file.
 
 ``sopkit approve`` and ``sopkit draft`` edit the YAML for the user, so that
-nobody types fingerprints or dates by hand. The file is rewritten with
-ruamel.yaml's round-trip mode, which keeps comments and layout.
+nobody types fingerprints or dates by hand. Only the lines that must change
+are touched (:mod:`sopkit.quality.yamledit`), so the commit's diff is the
+change record a reviewer reads.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
+from sopkit.quality.yamledit import YamlText, quoted, scalar, write_atomic
 from sopkit.source.errors import SopkitError
 from sopkit.source.fingerprint import next_revision
 from sopkit.source.library import read_library
@@ -40,30 +35,6 @@ def is_author(name: str, prepared_by: str) -> bool:
         return False
     return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b",
                      prepared_by.casefold()) is not None
-
-
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.ignore_aliases = lambda *_: True  # our loader refuses aliases
-    return yaml
-
-
-def _read(path: Path) -> Any:
-    return _yaml().load(path.read_text(encoding="utf-8-sig"))
-
-
-def _write(path: Path, data: Any) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            _yaml().dump(data, out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _check_new_number(proc: Procedure, revision: str) -> None:
@@ -86,14 +57,11 @@ def start_draft(path: Path, proc: Procedure, today: dt.date, revision: str | Non
         )
     number = revision or next_revision(proc.current.revision)
     _check_new_number(proc, number)
-    data = _read(path)
-    data["status"] = "draft"
-    entry = CommentedMap()
-    entry["revision"] = DoubleQuotedScalarString(number)
-    entry["changed"] = today
-    entry["changes"] = note or ""
-    data["revisions"].append(entry)
-    _write(path, data)
+    yaml = YamlText.read(path)
+    yaml.set(("status",), "draft")
+    yaml.append(("revisions",), [("revision", quoted(number)), ("changed", today.isoformat()),
+                                 ("changes", scalar(note or ""))])
+    write_atomic(path, yaml.encoded())
     return number
 
 
@@ -112,10 +80,7 @@ def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: 
             f"{by!r} prepared {proc.id} (Utarbeidet av: {proc.people.prepared_by}); "
             "a document must be approved by someone other than its author"
         )
-    data = _read(path)
-    revisions = data["revisions"]
     if proc.status == "draft":
-        entry = revisions[-1]
         number = revision or proc.current.revision
         if revision:
             _check_new_number(proc, number)
@@ -130,31 +95,40 @@ def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: 
                 "with --note TEXT (Endringer fra forrige versjon)"
             )
         changes = note or "Gjennomgått uten endringer i innholdet."
-        entry = CommentedMap()
-        revisions.append(entry)
     if not changes:
         raise SopkitError(
             f"say what changed in {proc.id} with --note TEXT (Endringer fra forrige versjon)"
         )
-    entry["revision"] = DoubleQuotedScalarString(number)
-    entry["changed"] = today
-    entry["changes"] = changes
-    entry["approved"] = today
-    entry["approved_by"] = by
-    entry["valid_until"] = add_months(today, interval_months)
-    entry["fingerprint"] = approved_proc_fingerprint
-    data["status"] = "approved"
-    _write(path, data)
+    approval = [("approved", today.isoformat()), ("approved_by", scalar(by)),
+                ("valid_until", add_months(today, interval_months).isoformat()),
+                ("fingerprint", approved_proc_fingerprint)]
+    yaml = YamlText.read(path)
+    if proc.status == "draft":
+        yaml.set(("status",), "approved")
+        last = ("revisions", len(proc.revisions) - 1)
+        if number != proc.current.revision:
+            yaml.set((*last, "revision"), quoted(number))
+        yaml.set((*last, "changed"), today.isoformat())
+        if changes != proc.current.changes:
+            yaml.set((*last, "changes"), scalar(changes))
+        for key, value in approval:
+            yaml.set((*last, key), value)
+    else:
+        yaml.append(("revisions",), [("revision", quoted(number)),
+                                     ("changed", today.isoformat()),
+                                     ("changes", scalar(changes)), *approval])
+    write_atomic(path, yaml.encoded())
     return number
 
 
 @contextmanager
 def restored_on_error(path: Path, procedures: Path) -> Iterator[None]:
-    """Edit a procedure file; put the old bytes back unless the result checks cleanly."""
+    """Edit a procedure file; put the old bytes back (atomically) unless the result
+    checks cleanly."""
     before = path.read_bytes()
     try:
         yield
         read_library(procedures)
     except BaseException:
-        path.write_bytes(before)
+        write_atomic(path, before)
         raise

@@ -54,7 +54,7 @@ class Loaded:
         Most files have no problem, so a build keeps neither marks nor node trees.
         """
         marks: dict[KeyPath, Mark] = {}
-        root = yaml.compose(self.text, Loader=_Loader)
+        root = compose(self.text)
         if root is not None:  # an empty file has no nodes
             _collect_marks(root, (), marks)
         return marks
@@ -67,6 +67,17 @@ class Loaded:
             if found is not None:
                 return found
         return Mark(1, 1)
+
+
+def compose(text: str) -> Node | None:
+    """The YAML node tree of ``text`` (with start and end marks), by this module's loader."""
+    node: Node | None = yaml.compose(text, Loader=_Loader)
+    return node
+
+
+def scalar_value(node: ScalarNode) -> Any:
+    """What a scalar node reads as, by this module's rules (``no`` stays text)."""
+    return _scalar(node)
 
 
 def dotted(keys: KeyPath) -> str:
