@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from conftest import edit
-from sopkit.quality.approval import add_months, is_author
+from sopkit.quality.approval import add_months
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.library import read_library
 
@@ -97,11 +97,73 @@ def test_add_months_clamps_to_month_end():
     assert add_months(dt.date(2022, 12, 7), 24) == dt.date(2024, 12, 7)
 
 
-def test_is_author_matches_whole_words():
-    author = "IKT systemansvarlig Annette Narvestad"
-    assert is_author("Annette Narvestad", author)
-    assert not is_author("Anne Narvestad", author)
-    assert not is_author("Jon Sverre Berg", author)
+# ---------------------------------------------------------------- approval rights
+# The fixture's people register: Annette Narvestad (the seed's author, no rights),
+# Jon Sverre Berg (II.MSK), Kari Nordmann (II), Ola Nordmann (no rights).
+
+
+@pytest.mark.parametrize("spelling", ["Annette Narvestad", "Narvestad, Annette",
+                                      "IKT SYSTEMANSVARLIG annette   narvestad"])
+def test_the_author_may_not_approve_however_the_name_is_written(run, seed_file, spelling):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", spelling)
+    assert result.exit_code == 1
+    assert ("IKT systemansvarlig Annette Narvestad prepared D29653" in result.output
+            and "someone other than its author" in result.output)
+    assert seed_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["Per Hansen", "Kari", "Nordmann", "Kari Nordmann Hansen"])
+def test_only_a_registered_person_may_approve(run, seed_file, name):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", name)
+    assert result.exit_code == 1
+    assert "is not in the people register" in result.output or (
+        "more than one registered person" in result.output)  # "Nordmann": Kari or Ola
+    assert seed_file.read_bytes() == before
+
+
+def test_a_person_without_the_right_may_not_approve(run, seed_file):
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Ola Nordmann")
+    assert result.exit_code == 1
+    assert "Bioingeniør Ola Nordmann may not approve D29653" in result.output
+    assert "II.MSK.FEL.LAB FEL.LAB DATA.2-2" in result.output
+    assert seed_file.read_bytes() == before
+
+
+def test_rights_cover_a_code_and_what_lies_under_it(run, project, seed_file):
+    edit(seed_file, "code: II.MSK.FEL.LAB FEL.LAB DATA.2-2", "code: II.MSKX.LAB")
+    result = run("approve", "D29653", "--by", "Jon Sverre Berg", "--note", "Flyttet")
+    assert result.exit_code == 1 and "may not approve D29653" in result.output  # not II.MSK
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--note", "Flyttet")
+    assert result.exit_code == 0, result.output  # II covers II.MSKX.LAB
+
+
+def test_the_approval_records_the_registered_name(run, project):
+    result = run("approve", "D29653", "--by", "berg, jon sverre", "--revision", "6.01")
+    assert result.exit_code == 0, result.output
+    assert "approved by Spesialrådgiver Jon Sverre Berg." in result.output
+    proc = read_library(project / "procedure").get("D29653")
+    assert proc.current.approved_by == "Spesialrådgiver Jon Sverre Berg"
+
+
+def test_without_a_people_register_nobody_may_approve(run, project, seed_file):
+    (project / "procedure" / "people.yml").unlink()
+    assert run("check").exit_code == 0
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "6.01")
+    assert result.exit_code == 1 and "procedure/people.yml" in result.output
+
+
+def test_a_person_registered_twice_is_a_problem_with_its_line(run, project):
+    people = project / "procedure" / "people.yml"
+    people.write_text(people.read_text(encoding="utf-8")
+                      + "  - name: nordmann kari\n    approves: []\n", encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    line = len(people.read_text(encoding="utf-8").splitlines()) - 1
+    assert f"procedure/people.yml:{line}:" in result.output
+    assert "registered twice" in result.output
 
 
 # ---------------------------------------------------------------- minimal edits

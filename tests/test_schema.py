@@ -22,6 +22,7 @@ FILES = {
                               *sorted((REPO / "tests" / "data").glob("*.yml"))],
     "applications.schema.json": [PROCEDURES / "applications.yml"],
     "handbook.schema.json": [PROCEDURES / "handbook.yml"],
+    "people.schema.json": [PROCEDURES / "people.yml"],
 }
 
 

@@ -6,7 +6,7 @@ import click
 
 from sopkit.cli.app import cli, pass_project
 from sopkit.quality.approval import approve as record_approval
-from sopkit.quality.approval import restored_on_error, start_draft
+from sopkit.quality.approval import approver, restored_on_error, start_draft
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.library import read_library
 from sopkit.source.project import Project
@@ -14,7 +14,8 @@ from sopkit.source.project import Project
 
 @cli.command()
 @click.argument("doc_id")
-@click.option("--by", "by", required=True, help="Name (and title) of the approver.")
+@click.option("--by", "by", required=True,
+              help="The approver: a name in procedure/people.yml (title optional).")
 @click.option("--revision", help="Revision number to record, e.g. 7.00 (default: next major).")
 @click.option("--note", help="What changed (Endringer fra forrige versjon).")
 @pass_project
@@ -23,17 +24,19 @@ def approve(project: Project, doc_id: str, by: str, revision: str | None,
     """Record an approved revision of DOC_ID.
 
     Sets Godkjent dato to today, Gyldig til by the review interval, records the
-    approver and the content fingerprint. Refuses when the approver wrote the
-    document.
+    approver and the content fingerprint. The approver must be in the people
+    register (procedure/people.yml) with the right to approve the document's
+    Dokumentplassering, and must not be its author.
     """
     library = read_library(project.procedures, skip_fingerprint_of=doc_id)
     proc = library.get(doc_id)
+    person = approver(library.people, by, proc)
     with restored_on_error(library.sources[doc_id], project.procedures):
         number = record_approval(
-            library.sources[doc_id], proc, fingerprint(proc), by=by, today=library.today,
+            library.sources[doc_id], proc, fingerprint(proc), by=person, today=library.today,
             interval_months=library.review_interval(proc), revision=revision, note=note,
         )
-    click.echo(f"{doc_id}: revision {number} approved by {by}.")
+    click.echo(f"{doc_id}: revision {number} approved by {person.full_name}.")
 
 
 @cli.command()

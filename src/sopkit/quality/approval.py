@@ -11,15 +11,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sopkit.quality.yamledit import YamlText, quoted, scalar, write_atomic
 from sopkit.source.errors import SopkitError
 from sopkit.source.fingerprint import next_revision
-from sopkit.source.library import read_library
-from sopkit.source.model import Procedure, revision_key
+from sopkit.source.library import PEOPLE_FILE, read_library
+from sopkit.source.model import Person, Procedure, revision_key
+from sopkit.source.people import find, may_approve, mentioned
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -28,13 +29,42 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def is_author(name: str, prepared_by: str) -> bool:
-    """True when ``name`` is (part of) the author field, ignoring case and spacing."""
-    words = re.findall(r"\w+", name.casefold())
-    if not words:
-        return False
-    return re.search(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b",
-                     prepared_by.casefold()) is not None
+def approver(people: Sequence[Person], by: str, proc: Procedure) -> Person:
+    """The registered person ``by`` names, if they may approve ``proc``.
+
+    Refused: a name not in the people register (or naming several), the
+    document's author (the registered person named in Utarbeidet av, however
+    ``by`` writes the name), and a person without the right to approve
+    documents at the document's Dokumentplassering.
+    """
+    if not people:
+        raise SopkitError(
+            f"{PEOPLE_FILE} has nobody in it, so nobody may approve {proc.id}"
+            f"\n    hint: add procedure/{PEOPLE_FILE} with the people who prepare and approve "
+            "documents (see the README, 'The people register')")
+    found = find(people, by)
+    if not found:
+        known = "; ".join(p.full_name for p in people)
+        raise SopkitError(
+            f"'{by}' is not in the people register (procedure/{PEOPLE_FILE})"
+            f"\n    hint: give a registered name (title optional): {known}")
+    if len(found) > 1:
+        raise SopkitError(f"'{by}' names more than one registered person: "
+                          + "; ".join(p.full_name for p in found)
+                          + "\n    hint: give the whole name")
+    person = found[0]
+    if mentioned(person, proc.people.prepared_by):
+        raise SopkitError(
+            f"{person.full_name} prepared {proc.id} (Utarbeidet av: {proc.people.prepared_by}); "
+            "a document must be approved by someone other than its author")
+    if not may_approve(person, proc.location.code):
+        rights = ", ".join(person.approves) or "none"
+        raise SopkitError(
+            f"{person.full_name} may not approve {proc.id}: its Dokumentplassering is "
+            f"{proc.location.code}, and their rights in procedure/{PEOPLE_FILE} cover: {rights}"
+            f"\n    hint: ask someone whose 'approves' covers {proc.location.code}, or extend "
+            "this person's rights in the people register (itself under review in git)")
+    return person
 
 
 def _check_new_number(proc: Procedure, revision: str) -> None:
@@ -65,21 +95,16 @@ def start_draft(path: Path, proc: Procedure, today: dt.date, revision: str | Non
     return number
 
 
-def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: str,
+def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: Person,
             today: dt.date, interval_months: int, revision: str | None,
             note: str | None) -> str:
-    """Record an approval. Returns the approved revision number.
+    """Record an approval by ``by`` (see :func:`approver`). Returns the approved revision.
 
     A draft's open revision is approved; for an approved document a new revision
     is added (the usual case after a periodic review or a direct change).
     """
     if proc.status == "obsolete":
         raise SopkitError(f"{proc.id} is obsolete (utgått) and cannot be approved")
-    if is_author(by, proc.people.prepared_by):
-        raise SopkitError(
-            f"{by!r} prepared {proc.id} (Utarbeidet av: {proc.people.prepared_by}); "
-            "a document must be approved by someone other than its author"
-        )
     if proc.status == "draft":
         number = revision or proc.current.revision
         if revision:
@@ -99,7 +124,7 @@ def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: 
         raise SopkitError(
             f"say what changed in {proc.id} with --note TEXT (Endringer fra forrige versjon)"
         )
-    approval = [("approved", today.isoformat()), ("approved_by", scalar(by)),
+    approval = [("approved", today.isoformat()), ("approved_by", scalar(by.full_name)),
                 ("valid_until", add_months(today, interval_months).isoformat()),
                 ("fingerprint", approved_proc_fingerprint)]
     yaml = YamlText.read(path)

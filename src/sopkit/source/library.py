@@ -19,11 +19,20 @@ from typing import TypeVar
 
 from sopkit.source.errors import InvalidInput, Problems, SopkitError
 from sopkit.source.load import Loaded, load_yaml
-from sopkit.source.model import Application, ApplicationRegister, Handbook, Procedure
+from sopkit.source.model import (
+    Application,
+    ApplicationRegister,
+    Handbook,
+    PeopleRegister,
+    Person,
+    Procedure,
+)
+from sopkit.source.people import words
 from sopkit.source.rules import check_procedure, parse
 
 HANDBOOK_FILE = "handbook.yml"
 APPLICATIONS_FILE = "applications.yml"
+PEOPLE_FILE = "people.yml"
 DOCUMENTS_DIR = "documents"
 
 
@@ -35,6 +44,8 @@ class Library:
     handbook: Handbook
     applications: dict[str, Application]
     procedures: tuple[Procedure, ...]
+    people: tuple[Person, ...] = field(compare=False)
+    """The people register (``people.yml``; empty when the file is missing)."""
     sources: dict[str, Path] = field(compare=False)
     today: dt.date
     warnings: Problems = field(default_factory=Problems, compare=False)
@@ -86,6 +97,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
 
     handbook = _read_one(root / HANDBOOK_FILE, Handbook, problems)
     register = _read_one(root / APPLICATIONS_FILE, ApplicationRegister, problems)
+    people = _read_people(root / PEOPLE_FILE, problems)
     applications: dict[str, Application] = {}
     if register is not None:
         for app in register.applications:
@@ -128,6 +140,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         handbook=handbook,
         applications=applications,
         procedures=tuple(procs),
+        people=people,
         sources={proc.id: loaded.path for loaded, proc in loaded_docs},
         today=on,
         warnings=warnings,
@@ -153,6 +166,26 @@ _M = TypeVar("_M", Handbook, ApplicationRegister)
 def _read_one(path: Path, cls: type[_M], problems: Problems) -> _M | None:
     loaded = load_yaml(path, problems)
     return None if loaded is None else parse(cls, loaded, problems)
+
+
+def _read_people(path: Path, problems: Problems) -> tuple[Person, ...]:
+    """The people register; a missing file is an empty register (nobody may approve)."""
+    if not path.exists():
+        return ()
+    loaded = load_yaml(path, problems)
+    register = None if loaded is None else parse(PeopleRegister, loaded, problems)
+    if loaded is None or register is None:
+        return ()
+    seen: dict[frozenset[str], int] = {}
+    for index, person in enumerate(register.people):
+        name = words(person.name)
+        if name in seen:
+            at = loaded.mark(("people", index, "name"))
+            problems.add(path, at.line, at.column, f"people[{index}].name",
+                         f"'{person.name}' is registered twice (also people[{seen[name]}])",
+                         "each person is listed once; give all their rights in 'approves'")
+        seen.setdefault(name, index)
+    return tuple(register.people)
 
 
 def _check_across(docs: list[tuple[Loaded, Procedure]], problems: Problems) -> None:

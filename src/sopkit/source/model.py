@@ -80,6 +80,25 @@ class ApplicationRegister(Base):
     applications: list[Application] = Field(min_length=1)
 
 
+class Person(Base):
+    """Someone who prepares or approves documents (``procedure/people.yml``)."""
+
+    name: Text = Field(description="Full name, e.g. 'Kari Nordmann'.")
+    title: str = Field("", description="Stillingstittel, e.g. 'Kvalitetsleder'.")
+    approves: list[Text] = Field(
+        [], description="Dokumentplassering codes (or their beginnings, e.g. 'II.MSK') of "
+                        "the documents this person may approve; empty: none.")
+
+    @property
+    def full_name(self) -> str:
+        """Title and name, as approvals record it: 'Kvalitetsleder Kari Nordmann'."""
+        return f"{self.title} {self.name}" if self.title else self.name
+
+
+class PeopleRegister(Base):
+    people: list[Person] = Field(min_length=1)
+
+
 class Handbook(Base):
     """Handbook-wide settings (``procedure/handbook.yml``)."""
 

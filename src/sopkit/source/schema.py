@@ -7,12 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sopkit.source.model import ApplicationRegister, Handbook, Procedure
+from sopkit.source.model import ApplicationRegister, Handbook, PeopleRegister, Procedure
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "procedure.schema.json": Procedure,
     "applications.schema.json": ApplicationRegister,
     "handbook.schema.json": Handbook,
+    "people.schema.json": PeopleRegister,
 }
 
 
