@@ -136,3 +136,17 @@ def test_every_new_command_is_in_the_readme():
     for command in ("sopkit diff", "sopkit history", "sopkit register", "sopkit review-due",
                     "sopkit pdf"):
         assert f"`{command}" in readme, command
+
+
+def test_check_strict_and_review_due_agree_during_a_draft(run, seed_file):
+    """The seed's review date (07.12.2024) has passed; a draft does not move it."""
+    assert run("draft", "D29653", "--note", "Revisjon pågår").exit_code == 0
+    strict = run("check", "--strict")
+    due = run("review-due")
+    assert strict.exit_code == 1 and "review overdue: Gyldig til was 07.12.2024" in strict.output
+    assert due.exit_code == 1 and "OVERDUE  D29653" in due.output
+    assert run("check").exit_code == 0  # a warning only, without --strict
+    edit(seed_file, "text: Sakene meldes inn via", "text: Sakene meldes alltid inn via")
+    assert run("approve", "D29653", "--by", "Kari Nordmann").exit_code == 0
+    assert run("check", "--strict").exit_code == 0
+    assert run("review-due").exit_code == 0

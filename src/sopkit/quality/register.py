@@ -14,13 +14,12 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
-from typing import Literal
 
 from sopkit.source.library import Library
-from sopkit.source.model import STATUS_LABELS, Procedure
+from sopkit.source.model import STATUS_LABELS
+from sopkit.source.review import Review, review_state
 from sopkit.source.text import norwegian_date
 
-Review = Literal["overdue", "due", "ok", "obsolete", "unapproved"]
 REVIEW_LABELS: dict[str, str] = {
     "overdue": "Forfalt",
     "due": "Forfaller snart",
@@ -68,20 +67,6 @@ class Row:
         return self.review in ("overdue", "due")
 
 
-def review_state(proc: Procedure, today: dt.date, warning_days: int) -> tuple[Review, int | None]:
-    if proc.status == "obsolete":
-        return "obsolete", None
-    approved = proc.last_approved
-    if approved is None or approved.valid_until is None:
-        return "unapproved", None
-    days = (approved.valid_until - today).days
-    if days < 0:
-        return "overdue", days
-    if days <= warning_days:
-        return "due", days
-    return "ok", days
-
-
 def rows(library: Library) -> list[Row]:
     """Every document, sorted by ID. A draft shows the revision still in force."""
     out = []
@@ -89,7 +74,7 @@ def rows(library: Library) -> list[Row]:
     for proc in library.procedures:
         approved = proc.last_approved
         shown = approved or proc.current
-        review, days = review_state(proc, library.today, warning)
+        review = review_state(proc, library.today, warning)
         out.append(Row(
             id=proc.id,
             title=proc.title,
@@ -99,8 +84,8 @@ def rows(library: Library) -> list[Row]:
             valid_until=approved.valid_until if approved else None,
             responsible=proc.people.responsible,
             approved_by=(approved.approved_by or "") if approved else "",
-            review=review,
-            days_left=days,
+            review=review.state,
+            days_left=review.days_left,
             draft_revision=proc.current.revision if proc.status == "draft" else None,
         ))
     return out

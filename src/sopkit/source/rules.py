@@ -19,6 +19,7 @@ from sopkit.source.fingerprint import fingerprint, next_revision
 from sopkit.source.load import KeyPath, Loaded, dotted
 from sopkit.source.model import Procedure, revision_key
 from sopkit.source.patterns import BUILTINS, PatternError, fields_in, parse_pattern
+from sopkit.source.review import review_state
 from sopkit.source.text import has_markup, normalize, plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -290,6 +291,18 @@ def _check_revisions(proc: Procedure, add: Any, today: dt.date,
                 "forrige versjon)", "say in a sentence what changed")
         previous = rev
 
+    review = review_state(proc, today)
+    if review.overdue:
+        assert review.index is not None
+        rev = proc.revisions[review.index]
+        assert rev.valid_until is not None
+        finish = (f"approve the draft: 'sopkit approve {proc.id} --by NAME'"
+                  if proc.status == "draft" else
+                  f"approve a new revision: 'sopkit approve {proc.id} --by NAME --note TEXT'")
+        add(("revisions", review.index, "valid_until"),
+            f"review overdue: Gyldig til was {rev.valid_until:%d.%m.%Y}",
+            f"review the procedure and {finish}", "warning")
+
     current = proc.current
     last = ("revisions", len(proc.revisions) - 1)
     if proc.status == "draft":
@@ -311,9 +324,4 @@ def _check_revisions(proc: Procedure, add: Any, today: dt.date,
             f"an approved text may not change: run 'sopkit draft {proc.id}' to start revision "
             f"{next_revision(current.revision)} (or 'sopkit approve {proc.id} --by NAME "
             "--note TEXT' to approve the change at once), or undo the change")
-    assert current.valid_until is not None
-    if current.valid_until < today:
-        add((*last, "valid_until"),
-            f"review overdue: Gyldig til was {current.valid_until:%d.%m.%Y}",
-            f"review the procedure and approve a new revision: 'sopkit approve {proc.id} "
-            "--by NAME --note TEXT'", "warning")
+

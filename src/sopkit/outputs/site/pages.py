@@ -29,6 +29,7 @@ from sopkit.outputs.urls import (
 from sopkit.source.library import Library
 from sopkit.source.model import Application, Procedure
 from sopkit.source.project import Project
+from sopkit.source.review import review_state
 
 
 @dataclass
@@ -85,8 +86,7 @@ def page_files(
         files[page] = render(
             project.templates, "site/procedure.md.j2",
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
-            overdue=(proc.status == "approved" and proc.current.valid_until is not None
-                     and proc.current.valid_until < library.today),
+            overdue=proc.status != "draft" and review_state(proc, library.today).overdue,
             apps=[library.applications[key] for key in proc.applications],
             titles=titles, today=library.today,
             **context,
