@@ -26,7 +26,7 @@ from sopkit.quality.diff import compare, format_text, words
 from sopkit.quality.history import History
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import read_library
-from sopkit.source.model import Procedure
+from sopkit.source.model import Procedure, Step
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -291,3 +291,30 @@ def test_obsolete_document_is_published_as_it_is(project, seed_file):
     files = site_files(read_library(project / "procedure"), Project(project))
     assert "Ikke tilgjengelig" in files["endringer/D10000.md"]
     assert not [name for name in files if name.startswith("arkiv/D10000")]
+
+
+def _full_step() -> Step:
+    return Step.model_validate({
+        "id": "check-tube", "text": "Kontroller røret.", "when": "Hvis prøven er hemolysert",
+        "role": "Bioingeniør", "card": "Sjekk røret.",
+        "notes": [{"level": "warning", "text": "Ikke rist røret."}],
+        "steps": [{"id": "check-label", "text": "Les etiketten."}]})
+
+
+@pytest.mark.parametrize("added", [True, False])
+def test_a_step_added_or_removed_shows_every_field(added):
+    seed = _seed()
+    with_step = _with_steps(seed, [s.id for s in seed.steps()])
+    body = with_step.sections[3].body
+    first = body[0].model_copy(update={"steps": [*body[0].steps, _full_step()]})
+    sections = list(with_step.sections)
+    sections[3] = sections[3].model_copy(update={"body": [first, *body[1:]]})
+    longer = with_step.model_copy(update={"sections": sections})
+    result = compare(seed, longer) if added else compare(longer, seed)
+    shown = format_text(result)
+    kind = "added" if added else "removed"
+    assert f"{kind}: step 8 [check-tube]: Kontroller røret." in shown
+    assert f"{kind}: step 8.1 [check-label]: Les etiketten." in shown
+    for value in ("Hvis prøven er hemolysert", "Bioingeniør", "Sjekk røret.",
+                  "Ikke rist røret."):
+        assert value in shown, value

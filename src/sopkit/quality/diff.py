@@ -243,6 +243,13 @@ def _step_fields(step: Step) -> dict[str, str]:
     }
 
 
+def _whole(step: Step, *, removed: bool) -> tuple[FieldChange, ...]:
+    """Every field but the text of a step added or removed as a whole (its sub-steps
+    are steps of their own in the diff)."""
+    return tuple(FieldChange(label, words(value, "") if removed else words("", value))
+                 for label, value in _step_fields(step).items() if label != "Tekst" and value)
+
+
 def _lcs(a: list[str], b: list[str]) -> set[str]:
     """The items of a longest common subsequence of two id lists."""
     table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
@@ -272,11 +279,13 @@ def _steps(old: Procedure, new: Procedure) -> Iterator[StepChange]:
     for step_id, was in before.items():
         if step_id not in after:
             changes.append((was.order, StepChange(
-                step_id, ("removed",), was.number, None, words(was.step.text, ""))))
+                step_id, ("removed",), was.number, None, words(was.step.text, ""),
+                _whole(was.step, removed=True))))
     for step_id, now in after.items():
         if step_id not in before:
             changes.append((now.order, StepChange(
-                step_id, ("added",), None, now.number, words("", now.step.text))))
+                step_id, ("added",), None, now.number, words("", now.step.text),
+                _whole(now.step, removed=False))))
             continue
         was = before[step_id]
         kinds: list[StepKind] = []
