@@ -7,6 +7,8 @@ import click
 from sopkit.cli.app import cli, pass_project
 from sopkit.quality.approval import approve as record_approval
 from sopkit.quality.approval import approver, restored_on_error, start_draft
+from sopkit.quality.new import new_procedure
+from sopkit.source.errors import display_path
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.library import read_library
 from sopkit.source.project import Project
@@ -28,7 +30,7 @@ def approve(project: Project, doc_id: str, by: str, revision: str | None,
     register (procedure/people.yml) with the right to approve the document's
     Dokumentplassering, and must not be its author.
     """
-    library = read_library(project.procedures, skip_fingerprint_of=doc_id)
+    library = read_library(project.procedures, approving=doc_id)
     proc = library.get(doc_id)
     person = approver(library.people, by, proc)
     with restored_on_error(library.sources[doc_id], project.procedures):
@@ -61,3 +63,34 @@ def fingerprint_command(project: Project, doc_id: str) -> None:
     """Print DOC_ID's content fingerprint (for importing an already approved document)."""
     library = read_library(project.procedures, skip_fingerprint_of=doc_id)
     click.echo(fingerprint(library.get(doc_id)))
+
+
+@cli.command("new")
+@click.argument("doc_id")
+@click.option("--title", required=True, help="The document's title (Tittel).")
+@click.option("--location", required=True, metavar="CODE",
+              help="Dokumentplassering code, e.g. 'II.MSK.FEL.LAB FEL.LAB DATA.2-2'.")
+@click.option("--path", "folders", metavar="FOLDER/FOLDER/...",
+              help="The folder path in the handbook tree, folders separated by '/'.")
+@click.option("--prepared-by", default="", metavar="NAME",
+              help="Utarbeidet av: the author (title and name).")
+@pass_project
+def new(project: Project, doc_id: str, title: str, location: str, folders: str | None,
+        prepared_by: str) -> None:
+    """Start a new document DOC_ID as a draft, revision 1.00.
+
+    Writes procedure/documents/DOC_ID-<short-title>.yml with every required
+    field; what is still to be written reads «FYLL UT: ...», and 'sopkit check'
+    lists each with its line until it is filled in.
+    """
+    library = read_library(project.procedures)
+    path = new_procedure(
+        library, doc_id, title=title, location=location,
+        path=[f.strip() for f in (folders or "").split("/") if f.strip()],
+        prepared_by=prepared_by, today=library.today)
+    click.echo(f"wrote {display_path(path)} ({doc_id}, draft, revision 1.00). Next:\n"
+               f"  1. fill in every «FYLL UT: ...» ('sopkit check' lists them with their lines)\n"
+               f"  2. sopkit check\n"
+               f"  3. sopkit approve {doc_id} --by NAME   (a person in procedure/people.yml "
+               "with the right to approve, not the author)\n"
+               f"  4. commit the file; ./scripts/build publishes it")

@@ -83,11 +83,14 @@ def today() -> dt.date:
 
 
 def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
-                 skip_fingerprint_of: str | None = None) -> Library:
+                 skip_fingerprint_of: str | None = None,
+                 approving: str | None = None) -> Library:
     """Load and check all of ``root``; raise :class:`InvalidInput` on any error.
 
     With ``strict`` warnings (such as an overdue review) count as errors.
-    ``skip_fingerprint_of`` lets ``sopkit approve`` read a document whose
+    ``approving`` is the document ``sopkit approve`` is about to approve: held
+    to the rules of an approved text (no placeholder left), its fingerprint
+    not checked. ``skip_fingerprint_of`` lets other commands read a document whose
     approved text has changed, which is what it is about to record.
     """
     on = on or today()
@@ -121,7 +124,8 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             if proc is None:
                 continue
             check_procedure(proc, loaded, problems, set(applications), on,
-                            check_fingerprint=skip_fingerprint_of != proc.id)
+                            check_fingerprint=proc.id not in (skip_fingerprint_of, approving),
+                            approving=proc.id == approving)
             loaded_docs.append((loaded, proc))
 
     _check_across(loaded_docs, problems)

@@ -41,6 +41,8 @@ _TYPE_NAMES = {
     "NoneType": "nothing (empty)",
 }
 TICKET_BUILTINS = tuple(BUILTINS)
+PLACEHOLDER = "FYLL UT"
+"""Marks text still to be written in a new document (``sopkit new``)."""
 
 
 def parse(cls: type[M], loaded: Loaded, problems: Problems) -> M | None:
@@ -138,6 +140,7 @@ def check_procedure(
     today: dt.date,
     *,
     check_fingerprint: bool = True,
+    approving: bool = False,
 ) -> None:
     def add(keys: KeyPath, message: str, hint: str = "", severity: Any = "error") -> None:
         at = loaded.mark(keys)
@@ -151,11 +154,29 @@ def check_procedure(
             add(("applications", index), f"unknown application '{key}'",
                 "use a key from procedure/applications.yml or add the application there: "
                 + ", ".join(sorted(applications)))
+    _check_placeholders(proc, loaded.data, (), add, approving)
     _check_step_ids(proc, add)
     _check_phrases(proc, add)
     if proc.ticket is not None:
         _check_ticket(proc, add)
     _check_revisions(proc, add, today, check_fingerprint)
+
+
+def _check_placeholders(proc: Procedure, data: Any, keys: KeyPath, add: Any,
+                        approving: bool) -> None:
+    """Text still to be written: a warning in a draft, an error in an approved text
+    or one being approved."""
+    if isinstance(data, str):
+        if PLACEHOLDER in data:
+            add(keys, f"still to be written: {data}",
+                "replace the placeholder with the procedure's own text",
+                "warning" if proc.status == "draft" and not approving else "error")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _check_placeholders(proc, value, (*keys, key), add, approving)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_placeholders(proc, value, (*keys, index), add, approving)
 
 
 def _check_step_ids(proc: Procedure, add: Any) -> None:
