@@ -126,7 +126,7 @@ def test_the_cache_folder_can_be_chosen(project: Path, tmp_path: Path) -> None:
 def test_a_card_that_fails_writes_nothing(project: Path, second: Path, tmp_path: Path) -> None:
     edit(second, "card: Meld saken i Min Sykehuspartner.",
          "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 60)
-    with pytest.raises(SopkitError, match=r"D29654 \(A(4|5)\): the card does not fit"):
+    with pytest.raises(SopkitError, match=r"D29654: the wall card does not fit on one A(4|5) page"):
         _build(project, tmp_path / "docs")
     assert not (tmp_path / "docs").exists()
 
@@ -145,7 +145,7 @@ def test_errors_in_a_worker_name_the_procedure(project: Path, second: Path,
                                                tmp_path: Path) -> None:
     edit(second, "card: Meld saken i Min Sykehuspartner.",
          "card: Meld saken i Min Sykehuspartner. " + "Noter feilmeldingen. " * 60)
-    with pytest.raises(SopkitError, match=r"D29654 \(A(4|5)\): the card does not fit"):
+    with pytest.raises(SopkitError, match=r"D29654: the wall card does not fit on one A(4|5) page"):
         _build(project, tmp_path / "docs", jobs=2)
 
 

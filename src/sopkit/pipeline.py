@@ -23,6 +23,7 @@ from pathlib import Path
 from sopkit.outputs import card, site, ticket
 from sopkit.outputs.urls import ASSETS
 from sopkit.quality.history import History, in_force
+from sopkit.source.errors import ContentError, InvalidInput
 from sopkit.source.library import Library, read_library
 from sopkit.source.project import Project
 
@@ -104,7 +105,10 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     site.write_docs(docs, files, assets=project.templates / ASSETS)
 
     phase("rendering wall cards")
-    cards = card.render(published, project)
+    try:
+        cards = card.render(published, project)
+    except ContentError as exc:
+        raise InvalidInput(library.locate(exc.findings)) from None
     report.cards = len(cards)
 
     phase("building the site with MkDocs")

@@ -8,7 +8,7 @@ from sopkit.cli.app import cli, pass_project
 from sopkit.quality.approval import approve as record_approval
 from sopkit.quality.approval import approver, restored_on_error, start_draft
 from sopkit.quality.new import new_procedure
-from sopkit.source.errors import display_path
+from sopkit.source.errors import InvalidInput, display_path
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.library import read_library
 from sopkit.source.project import Project
@@ -28,11 +28,18 @@ def approve(project: Project, doc_id: str, by: str, revision: str | None,
     Sets Godkjent dato to today, Gyldig til by the review interval, records the
     approver and the content fingerprint. The approver must be in the people
     register (procedure/people.yml) with the right to approve the document's
-    Dokumentplassering, and must not be its author.
+    Dokumentplassering, and must not be its author. The text must pass every
+    rule of the outputs first (as 'sopkit check' runs them): nothing is
+    recorded otherwise.
     """
+    from sopkit.gate import output_problems  # WeasyPrint is slow to import: only here
+
     library = read_library(project.procedures, approving=doc_id)
     proc = library.get(doc_id)
     person = approver(library.people, by, proc)
+    problems = output_problems(library, project, [proc])
+    if problems.errors:
+        raise InvalidInput(problems)
     with restored_on_error(library.sources[doc_id], project.procedures):
         number = record_approval(
             library.sources[doc_id], proc, fingerprint(proc), by=person, today=library.today,

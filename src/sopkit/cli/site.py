@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from sopkit.cli.app import cli, pass_project, plural
-from sopkit.source.errors import SopkitError
+from sopkit.source.errors import InvalidInput, SopkitError
 from sopkit.source.library import read_library
 from sopkit.source.project import Project
 from sopkit.source.schema import stale_schemas, write_schemas
@@ -21,9 +21,17 @@ from sopkit.source.schema import stale_schemas, write_schemas
 def check(project: Project, strict: bool) -> None:
     """Check every file in procedure/ and report all problems.
 
+    Runs every rule the outputs apply too: each document's page, ticket and
+    wall card (rendered for real, in every size) must be made from its text.
     Exits 0 when there are no errors (warnings are printed), 1 otherwise.
     """
+    from sopkit.gate import output_problems  # WeasyPrint is slow to import: only here
+
     library = read_library(project.procedures, strict=strict)
+    problems = output_problems(library, project)
+    if problems.errors:
+        problems.items += library.warnings.items
+        raise InvalidInput(problems)
     for warning in library.warnings.sorted():
         click.echo(warning.format(), err=True)
     stale = stale_schemas(project.schema_dir)

@@ -97,3 +97,31 @@ class InvalidInput(SopkitError):
         count = len(problems.errors)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{problems.report()}\n\n{count} {noun} found.")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule of an output that a procedure's content breaks, at a key path of its YAML."""
+
+    doc_id: str
+    keys: tuple[str | int, ...]
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        return f"{self.doc_id}: {self.message}" + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+class ContentError(SopkitError):
+    """An output cannot be made from a procedure's content; the findings say where.
+
+    The command line locates each finding in the YAML (``file:line:col``) with
+    :meth:`sopkit.source.library.Library.locate`.
+    """
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("\n".join(f.format() for f in findings))
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Finding]]]:
+        return ContentError, (self.findings,)  # from a card worker process

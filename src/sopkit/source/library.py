@@ -17,8 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from sopkit.source.errors import InvalidInput, Problems, SopkitError
-from sopkit.source.load import Loaded, load_yaml
+from sopkit.source.errors import Finding, InvalidInput, Problems, SopkitError
+from sopkit.source.load import Loaded, dotted, load_yaml
 from sopkit.source.model import (
     Application,
     ApplicationRegister,
@@ -64,6 +64,21 @@ class Library:
     def current(self) -> tuple[Procedure, ...]:
         """Procedures presented as current: everything but obsolete ones."""
         return tuple(p for p in self.procedures if p.status != "obsolete")
+
+    def locate(self, findings: list[Finding]) -> Problems:
+        """``findings`` as problems at ``file:line:col: key`` in the procedures' files."""
+        problems = Problems()
+        for finding in findings:
+            path = self.sources.get(finding.doc_id)
+            loaded = load_yaml(path, Problems()) if path is not None else None
+            if path is None or loaded is None:
+                problems.add(path or self.root, 1, 1, dotted(finding.keys),
+                             f"{finding.doc_id}: {finding.message}", finding.hint)
+                continue
+            at = loaded.mark(finding.keys)
+            problems.add(path, at.line, at.column, dotted(finding.keys), finding.message,
+                         finding.hint)
+        return problems
 
     def review_interval(self, proc: Procedure) -> int:
         return proc.review_interval_months or self.handbook.review_interval_months

@@ -30,7 +30,7 @@ from sopkit.outputs.card.layout import PAPER, CardRenderer
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
-from sopkit.source.errors import SopkitError
+from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
@@ -67,6 +67,14 @@ class Setting:
         html = card_document(job.proc, self.project, site=self.site, printed=self.printed)
         return renderer.render(html, job.sizes, job.proc.id)
 
+    def try_render(self, job: CardJob, renderer: CardRenderer) -> dict[str, bytes] | ContentError:
+        """The PDFs, or what in the procedure's content keeps its card from being made
+        (returned, so that one run reports every card's problems)."""
+        try:
+            return self.render(job, renderer)
+        except ContentError as exc:
+            return exc
+
 
 def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
     """``proc``'s wall card in ``size`` (A4 or A5) as one page of PDF."""
@@ -89,10 +97,14 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
 
 
 def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
-                  cache_dir: Path | None = None) -> dict[tuple[str, str], Path]:
+                  cache_dir: Path | None = None, prune: bool = True
+                  ) -> dict[tuple[str, str], Path]:
     """Render the cards missing from the cache; (ID, size) -> the cached PDF of every card.
 
-    The cache keeps only the cards asked for last, so it does not grow.
+    A card that cannot be made from its procedure's content does not stop the
+    others: :class:`ContentError` lists the findings of all of them at the end.
+    With ``prune`` the cache keeps only the cards asked for last, so it does not
+    grow (a check of some cards leaves the others).
     """
     cache = cache_dir or project.build / "cache" / "cards"
     setting = Setting(project, site_url(project), library.today)
@@ -108,10 +120,17 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
     todo = [CardJob(procs[doc_id], tuple(sizes)) for doc_id, sizes in missing.items()]
 
     cache.mkdir(parents=True, exist_ok=True)
+    findings: list[Finding] = []
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
+        if isinstance(pdfs, ContentError):
+            findings += pdfs.findings
+            continue
         for size, pdf in pdfs.items():  # into the cache as they come: memory stays flat
             _write_atomic(wanted[job.proc.id, size], pdf)
-    _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
+    if findings:
+        raise ContentError(findings)
+    if prune:
+        _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
     return wanted
 
 
@@ -228,12 +247,12 @@ def _renderer(project: Project) -> CardRenderer:
 
 
 def _render_all(todo: list[CardJob], setting: Setting, jobs: int
-                ) -> Iterator[dict[str, bytes]]:
+                ) -> Iterator[dict[str, bytes] | ContentError]:
     """PDFs for ``todo``, in order; in worker processes when that pays off."""
     workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
     if workers == 1:
         renderer = _renderer(setting.project)
-        yield from (setting.render(job, renderer) for job in todo)
+        yield from (setting.try_render(job, renderer) for job in todo)
         return
     # spawn, not fork: a fresh interpreter per worker shares no threads or
     # fontconfig state with the parent.
@@ -255,10 +274,10 @@ def _start_worker(setting: Setting) -> None:
     _WORKER = setting, _renderer(setting.project)
 
 
-def _render_in_worker(job: CardJob) -> dict[str, bytes]:
+def _render_in_worker(job: CardJob) -> dict[str, bytes] | ContentError:
     assert _WORKER is not None
     setting, renderer = _WORKER
-    return setting.render(job, renderer)
+    return setting.try_render(job, renderer)
 
 
 # ---------------------------------------------------------------- files

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import string
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import segno
 from jinja2 import TemplateError
@@ -21,10 +23,11 @@ from jinja2 import TemplateError
 from sopkit.outputs.htmltext import body, html_text
 from sopkit.outputs.templates import environment
 from sopkit.outputs.urls import card_qr_url
-from sopkit.source.errors import SopkitError
+from sopkit.source.errors import ContentError, Finding, SopkitError
+from sopkit.source.load import KeyPath, dotted
 from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
 from sopkit.source.project import Project
-from sopkit.source.text import normalize
+from sopkit.source.text import normalize, plain
 
 CARD_TEMPLATE = "card/card.html.j2"
 # Notes of these levels reach the card; plain "NB!" notes are background and stay off it.
@@ -130,16 +133,67 @@ def card_html(card: Card, project: Project) -> str:
 
 
 def check_phrases(proc: Procedure, html: str) -> None:
-    """Every mandated phrase must be on the card, whatever the card wording says."""
+    """Every mandated phrase must be on the card, whatever the card wording says;
+    :class:`ContentError` names each missing phrase and where it is in the YAML."""
     words = html_text(body(html))
-    missing = [p for p in proc.mandated_phrases if normalize(p) not in words]
-    if missing:
-        raise SopkitError(
-            f"{proc.id}: the wall card lacks mandated phrase"
-            f"{'s' if len(missing) > 1 else ''} " + ", ".join(f"'{p}'" for p in missing)
-            + "\n    hint: a step's 'card:' wording must keep every mandated phrase; "
-            "fix the wording or leave 'card:' out to print the full step text"
-        )
+    findings = [
+        Finding(proc.id, ("mandated_phrases", index),
+                f"the wall card lacks the mandated phrase '{phrase}'", phrase_hint(proc, phrase))
+        for index, phrase in enumerate(proc.mandated_phrases) if normalize(phrase) not in words]
+    if findings:
+        raise ContentError(findings)
+
+
+def phrase_hint(proc: Procedure, phrase: str) -> str:
+    """Where ``phrase`` is in the procedure, and why the card does not show it there."""
+    data = proc.model_dump(mode="json", exclude={"revisions", "mandated_phrases"},
+                           exclude_none=True)
+    wanted = normalize(phrase)
+    places = [(keys, parent) for keys, text, parent in _strings(data, ())
+              if wanted in plain(text)]
+    for keys, parent in places:  # a place the card shows: the template lost it
+        worded = keys[-1] == "text" and "steps" in keys and parent.get("card")
+        noted = "notes" in keys and parent.get("level") not in CARD_NOTE_LEVELS
+        if _on_card(keys) and not worded and not noted:
+            return (f"the phrase is in {dotted(keys)}, which the card shows: the card "
+                    f"template (templates/{CARD_TEMPLATE}) or its stylesheet drops it")
+    for keys, parent in places:
+        if keys[-1] == "text" and "steps" in keys and parent.get("card"):
+            return (f"the phrase is in {dotted(keys)}, but the step's card wording "
+                    f"({dotted((*keys[:-1], 'card'))}) leaves it out: keep the phrase in the "
+                    "card wording, or remove 'card:' to print the full text")
+    for keys, _ in places:
+        if "notes" in keys:
+            return (f"the phrase is in {dotted(keys)}, an NB! note, and a card shows only "
+                    "the 'important' and 'warning' notes of steps: put it in a step")
+    if places:
+        return (f"the phrase is in {dotted(places[0][0])}, which the card does not show (a "
+                "card shows the steps in their card wording with their important and warning "
+                "notes, and the ticket's subject and first sentence): put it in a step or its "
+                "card wording")
+    return "the phrase is nowhere in the procedure's text; fix the phrase or the text"
+
+
+def _on_card(keys: KeyPath) -> bool:
+    """Whether the card prints the field at ``keys`` (see :func:`build_card`)."""
+    if keys[:1] == ("card",) or keys in (("ticket", "subject"), ("ticket", "first_sentence"),
+                                         ("title",)):
+        return True
+    return keys[:1] == ("sections",) and "steps" in keys and keys[-1] in (
+        "text", "card", "when", "role")
+
+
+def _strings(value: Any, keys: KeyPath, parent: dict[str, Any] | None = None
+             ) -> Iterator[tuple[KeyPath, str, dict[str, Any]]]:
+    """Every string in dumped procedure data, with its key path and the mapping it is in."""
+    if isinstance(value, str):
+        yield keys, value, parent or {}
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*keys, key), value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*keys, index), parent)
 
 
 def qr_png(url: str) -> str:

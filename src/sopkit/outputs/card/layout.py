@@ -26,7 +26,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 from sopkit.outputs.pdf import FONT_DIR, FONT_FAMILY, SandboxFetcher, font_face_css, strict
-from sopkit.source.errors import SopkitError
+from sopkit.source.errors import ContentError, Finding, SopkitError
 
 # Page sizes in PDF points (1/72 in), width x height, portrait.
 PAPER: dict[str, tuple[float, float]] = {
@@ -44,8 +44,7 @@ MIN_PT_FOR_A5 = math.ceil(MIN_PT["A5"] / A5_ZOOM)  # 17 on A4 is 12.02 on A5
 CARD_CSS = "card.css"  # in templates/card/, applied to every card
 # Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
 PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-_HINT = ("    hint: shorten the steps' 'card:' wording or the card's 'when:' line in the "
-         "procedure's YAML")
+_HINT = "shorten the steps' 'card:' wording or the card's 'when:' line in the procedure's YAML"
 
 
 def size_css(body_pt: int) -> str:
@@ -74,8 +73,9 @@ class CardRenderer:
                 return {size: self._write(document, size, f"{doc_id} ({size})")
                         for size in sizes}
         size = "A5" if "A5" in sizes else "A4"
-        raise SopkitError(f"{label}: the card does not fit on one {size} page, even with body "
-                          f"text at the minimum {MIN_PT[size]} pt\n{_HINT}")
+        raise ContentError([Finding(
+            doc_id, ("card",), f"the wall card does not fit on one {size} page, even with "
+            f"body text at the minimum {MIN_PT[size]} pt", _HINT)])
 
     def _layout(self, html: str, body_pt: int, label: str) -> Document:
         with strict(label, self.fetcher):

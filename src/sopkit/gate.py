@@ -1,0 +1,67 @@
+"""The gate: every rule the outputs apply to a procedure's content, run before
+anything is recorded or published.
+
+``sopkit check`` runs it on every document in ``procedure/`` (drafts too, so a
+problem shows before approval), ``sopkit approve`` on the text being approved,
+and refuses before recording anything; a document that passed ``approve``
+never fails ``build`` for its own content. What it checks, per procedure:
+
+* the ticket: its patterns parse and fill (``templates/ticket/``);
+* the procedure page: the rendered page holds every step and mandated phrase;
+* the wall card: every mandated phrase is on it, and it fits on one page at the
+  smallest allowed text in every size (rendered for real with WeasyPrint, into
+  the card cache, so the build after a check renders nothing new).
+
+Each finding is located in the YAML (``file:line:col: key``) with a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sopkit.outputs import card
+from sopkit.outputs.htmltext import html_text
+from sopkit.outputs.site.pages import page_files
+from sopkit.outputs.site.verify import missing_from
+from sopkit.outputs.ticket.composer import ticket_block_html
+from sopkit.outputs.urls import PROCEDURE_PAGE
+from sopkit.source.errors import ContentError, Finding, Problems, SopkitError
+from sopkit.source.library import Library
+from sopkit.source.model import Procedure
+from sopkit.source.project import Project
+
+
+def output_problems(library: Library, project: Project,
+                    procs: Sequence[Procedure] | None = None) -> Problems:
+    """The gate's findings for ``procs`` (default: every document but obsolete ones),
+    located in their files."""
+    return library.locate(output_findings(library, project, procs))
+
+
+def output_findings(library: Library, project: Project,
+                    procs: Sequence[Procedure] | None = None) -> list[Finding]:
+    chosen = list(library.current() if procs is None else procs)
+    findings: list[Finding] = []
+    tickets: dict[str, str] = {}
+    for proc in chosen:
+        if proc.ticket is None:
+            continue
+        try:
+            tickets[proc.id] = ticket_block_html(proc, library, project)
+        except SopkitError as exc:
+            findings.append(Finding(proc.id, ("ticket",), f"the ticket cannot be made: {exc}",
+                                    "see the ticket's patterns and templates/ticket/"))
+    shown = replace(library, procedures=tuple(
+        {**{p.id: p for p in library.procedures}, **{p.id: p for p in chosen}}.values()))
+    pages = page_files(shown, project, ticket_blocks=tickets)
+    for proc in chosen:
+        page = pages[PROCEDURE_PAGE.format(id=proc.id)]
+        findings += [Finding(proc.id, (), f"the procedure page lacks '{item}'",
+                             "a template in templates/site/ drops it")
+                     for item in missing_from(html_text(page), proc)]
+    try:
+        card.render(replace(library, procedures=tuple(chosen)), project, prune=False)
+    except ContentError as exc:
+        findings += exc.findings
+    return findings
