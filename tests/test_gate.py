@@ -70,3 +70,14 @@ def test_what_approve_lets_through_makes_its_outputs(run, project, seed_file, tm
     for size in ("A4", "A5"):
         assert run("card", "D29653", "--size", size, "-o", str(tmp_path / size)).exit_code == 0
     assert run("ticket", "D29653").exit_code == 0
+
+
+def test_approve_refuses_a_text_whose_archival_pdf_cannot_be_made(run, project, seed_file):
+    edit(project / "templates" / "pdf" / "archival.html.j2", "{{ rev.revision }}",
+         "{{ rev.revisjon }}")
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "6.01")
+    assert result.exit_code == 1
+    assert f"{seed_file.name}:3:1: the archival PDF cannot be made" in result.output
+    assert "revisjon" in result.output
+    assert seed_file.read_bytes() == before

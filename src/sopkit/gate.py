@@ -10,7 +10,8 @@ never fails ``build`` for its own content. What it checks, per procedure:
 * the procedure page: the rendered page holds every step and mandated phrase;
 * the wall card: every mandated phrase is on it, and it fits on one page at the
   smallest allowed text in every size (rendered for real with WeasyPrint, into
-  the card cache, so the build after a check renders nothing new).
+  the card cache, so the build after a check renders nothing new);
+* for ``approve`` (``approved_by``), the archival PDF the text will get.
 
 Each finding is located in the YAML (``file:line:col: key``) with a hint.
 """
@@ -21,11 +22,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from sopkit.outputs import card
+from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.site.verify import missing_from
 from sopkit.outputs.ticket.composer import ticket_block_html
 from sopkit.outputs.urls import PROCEDURE_PAGE
+from sopkit.quality.approval import add_months
 from sopkit.source.errors import ContentError, Finding, Problems, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -33,14 +36,16 @@ from sopkit.source.project import Project
 
 
 def output_problems(library: Library, project: Project,
-                    procs: Sequence[Procedure] | None = None) -> Problems:
+                    procs: Sequence[Procedure] | None = None, *,
+                    approved_by: str | None = None) -> Problems:
     """The gate's findings for ``procs`` (default: every document but obsolete ones),
-    located in their files."""
-    return library.locate(output_findings(library, project, procs))
+    located in their files; with ``approved_by``, for texts about to be approved."""
+    return library.locate(output_findings(library, project, procs, approved_by=approved_by))
 
 
 def output_findings(library: Library, project: Project,
-                    procs: Sequence[Procedure] | None = None) -> list[Finding]:
+                    procs: Sequence[Procedure] | None = None, *,
+                    approved_by: str | None = None) -> list[Finding]:
     chosen = list(library.current() if procs is None else procs)
     findings: list[Finding] = []
     tickets: dict[str, str] = {}
@@ -64,4 +69,13 @@ def output_findings(library: Library, project: Project,
         card.render(replace(library, procedures=tuple(chosen)), project, prune=False)
     except ContentError as exc:
         findings += exc.findings
+    for proc in chosen if approved_by else []:
+        rev = proc.current.model_copy(update={
+            "approved": library.today, "approved_by": approved_by,
+            "valid_until": add_months(library.today, library.review_interval(proc))})
+        try:
+            trial_pdf(proc, rev, library, project)
+        except SopkitError as exc:
+            findings.append(Finding(proc.id, (), f"the archival PDF cannot be made: {exc}",
+                                    "see templates/pdf/ and the characters in the text"))
     return findings

@@ -37,7 +37,7 @@ def approve(project: Project, doc_id: str, by: str, revision: str | None,
     library = read_library(project.procedures, approving=doc_id)
     proc = library.get(doc_id)
     person = approver(library.people, by, proc)
-    problems = output_problems(library, project, [proc])
+    problems = output_problems(library, project, [proc], approved_by=person.full_name)
     if problems.errors:
         raise InvalidInput(problems)
     with restored_on_error(library.sources[doc_id], project.procedures):

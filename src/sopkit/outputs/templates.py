@@ -8,13 +8,15 @@ Markdown subset of procedure text.
 
 from __future__ import annotations
 
+import traceback
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from sopkit.outputs.urls import link
+from sopkit.source.errors import SopkitError
 from sopkit.source.model import NOTE_LABELS, SECTION_TITLES, STATUS_LABELS
 from sopkit.source.text import inline_html, norwegian_date, plain
 
@@ -51,4 +53,12 @@ def environment(templates: Path) -> Environment:
 
 
 def render(templates: Path, name: str, **context: object) -> str:
-    return environment(templates).get_template(name).render(**context)
+    """``templates/name`` rendered with ``context``; a mistake in a template is a
+    :class:`SopkitError` naming the template and its line."""
+    try:
+        return environment(templates).get_template(name).render(**context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None) or next(
+            (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
+             if frame.filename.endswith(".j2")), "?")
+        raise SopkitError(f"templates/{name}:{line}: {type(exc).__name__}: {exc}") from None

@@ -25,20 +25,27 @@ from sopkit.outputs.templates import render
 from sopkit.quality.history import Version
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
+from sopkit.source.model import Procedure, Revision
 from sopkit.source.project import Project
 
 PDF_VARIANT = "pdf/a-2u"
 TEMPLATE = "pdf/archival.html.j2"
 STYLESHEET = "pdf/archival.css"
 FILE_NAME = "{id}-{revision}.pdf"
+
+
 def archival_html(version: Version, library: Library, project: Project) -> str:
     if version.working or version.revision.approved is None:
         raise SopkitError(
             f"{version.doc_id} revision {version.revision.revision} is not approved; an "
             f"archival PDF records an approved text (run 'sopkit approve {version.doc_id}')")
+    return _html(version.proc, version.revision, library, project)
+
+
+def _html(proc: Procedure, rev: Revision, library: Library, project: Project) -> str:
     return render(
         project.templates, TEMPLATE,
-        proc=version.proc, rev=version.revision, handbook=library.handbook,
+        proc=proc, rev=rev, handbook=library.handbook,
         titles={p.id: p.title for p in library.procedures},
     )
 
@@ -60,6 +67,15 @@ def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: SandboxFetche
         )
     assert pdf is not None
     return pdf
+
+
+def trial_pdf(proc: Procedure, rev: Revision, library: Library, project: Project) -> bytes:
+    """The archival PDF ``proc``'s working text will get once approved as ``rev`` (for
+    the gate of ``sopkit approve``: the PDF must be possible before it is recorded)."""
+    css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
+    return render_pdf(_html(proc, rev, library, project), css,
+                      base_url=project.templates.resolve().as_uri() + "/",
+                      label=f"{proc.id} (archival PDF)")
 
 
 def archival_pdf(version: Version, library: Library, project: Project, *,

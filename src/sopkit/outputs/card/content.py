@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import segno
-from jinja2 import TemplateError
 
 from sopkit.outputs.htmltext import body, html_text
-from sopkit.outputs.templates import environment
+from sopkit.outputs.templates import render
 from sopkit.outputs.urls import card_qr_url
 from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.load import KeyPath, dotted
@@ -123,13 +121,9 @@ def build_card(proc: Procedure, *, site: str, printed: dt.date) -> Card:
 def card_html(card: Card, project: Project) -> str:
     """The card as HTML; a mistake in the template is reported with its line."""
     try:
-        return environment(project.templates).get_template(CARD_TEMPLATE).render(card=card)
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None) or next(
-            (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
-             if frame.filename.endswith(".j2")), "?")
-        raise SopkitError(f"{card.id}: templates/{CARD_TEMPLATE}:{line}: "
-                          f"{type(exc).__name__}: {exc}") from None
+        return render(project.templates, CARD_TEMPLATE, card=card)
+    except SopkitError as exc:
+        raise SopkitError(f"{card.id}: {exc.message}") from None
 
 
 def check_phrases(proc: Procedure, html: str) -> None:
