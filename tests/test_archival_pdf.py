@@ -79,7 +79,10 @@ def test_page_x_of_y_and_a4(seed_pdf):
         assert f"Side {number} av {pages}" in page.extract_text()
         box = page.mediabox
         assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
-    assert pages == 1  # like the controlled document
+    # the controlled document on one page, as it is; the mandated ticket on its own page
+    assert pages == 2
+    assert "SAKSMAL I MIN SYKEHUSPARTNER" in reader.pages[1].extract_text()
+    assert "Verifisert av" in reader.pages[0].extract_text()
     assert "D29653 revisjon 6.00" in text
 
 

@@ -105,9 +105,14 @@ def test_obsolete_procedure_keeps_its_block_but_no_composer(project: Path, seed_
 
 @pytest.mark.parametrize(("template", "old", "new", "lost"), [
     ("composer.md.j2", '<script type="application/json" id="sopkit-composer-data">',
-     '<script type="application/json" id="other">', "lost or changed the ticket's data"),
+     '<script type="application/json" id="other">',
+     "D29653: ticket composer: missing ticket subject"),
+    # a line dropped from the composer's data
+    ("composer.md.j2", "{{ data|tojson }}",
+     "{{ dict(data, description=data.description[1:])|tojson }}",
+     'D29653: ticket composer: missing ticket first_sentence "Saken skal distribueres av OK."'),
     ("ticket_block.md.j2", "<code>{{ ticket.description }}</code>", "<code></code>",
-     "the ticket's description is not a code block of its own"),
+     "D29653: ticket on the page: missing ticket description[0]"),
 ])
 def test_build_fails_when_a_template_drops_the_ticket(tmp_path, monkeypatch, template, old, new,
                                                       lost):
@@ -115,7 +120,7 @@ def test_build_fails_when_a_template_drops_the_ticket(tmp_path, monkeypatch, tem
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     root = copy_project(tmp_path / "p")
     edit(root / "templates" / "site" / template, old, new)
-    with pytest.raises(SopkitError, match="lost the ticket") as caught:
+    with pytest.raises(SopkitError, match="an output lost what the procedure mandates") as caught:
         build_site(Project(root))
     assert lost in caught.value.message
     assert not (root / "site").exists()

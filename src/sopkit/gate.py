@@ -25,11 +25,11 @@ from sopkit.outputs import card
 from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.pages import page_files
-from sopkit.outputs.site.verify import missing_from
 from sopkit.outputs.ticket.composer import ticket_block_html
 from sopkit.outputs.urls import PROCEDURE_PAGE
 from sopkit.quality.approval import add_months
 from sopkit.source.errors import ContentError, Finding, Problems, SopkitError
+from sopkit.source.expected import full_text
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
@@ -62,9 +62,10 @@ def output_findings(library: Library, project: Project,
     pages = page_files(shown, project, ticket_blocks=tickets)
     for proc in chosen:
         page = pages[PROCEDURE_PAGE.format(id=proc.id)]
-        findings += [Finding(proc.id, (), f"the procedure page lacks '{item}'",
+        text = html_text(page)
+        findings += [Finding(proc.id, (), f"the procedure page lacks {item.label()}",
                              "a template in templates/site/ drops it")
-                     for item in missing_from(html_text(page), proc)]
+                     for item in full_text(proc) if item.text not in text]
     try:
         card.render(replace(library, procedures=tuple(chosen)), project, prune=False)
     except ContentError as exc:

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopkit.outputs import card, site, ticket
+from sopkit.outputs.evidence import raise_on_missing
+from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.urls import ASSETS
+from sopkit.proof import HINT, verify_outputs
 from sopkit.quality.history import History, in_force
 from sopkit.source.errors import ContentError, InvalidInput
 from sopkit.source.library import Library, read_library
@@ -39,6 +42,8 @@ class BuildReport:
     procedures: int = 0
     pages: int = 0
     cards: int = 0
+    verified: int = 0
+    """Artefacts checked after the build (see :mod:`sopkit.proof`)."""
     shares: list[int] = field(default_factory=list)
     """Pages rendered by each MkDocs process (see :mod:`sopkit.outputs.site.generator`)."""
     warnings: list[str] = field(default_factory=list)
@@ -99,7 +104,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     history = History(library)
     published, drafts = in_force(library, history)
     files = {**site.render(library, published, drafts, history, project),
-             **ticket.render(published, project)}
+             **ticket.render(published, project), **evidence_page(project.templates)}
     report.pages = sum(1 for name in files if name.endswith(".md"))
     docs = project.build / "docs"
     site.write_docs(docs, files, assets=project.templates / ASSETS)
@@ -120,8 +125,11 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         phase("placing wall cards")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         phase("verifying outputs")
-        site.verify(published, staging, drafts)
-        ticket.verify(published, project, staging)
+        reports = verify_outputs(library, published, drafts, history, project, staging,
+                                 cards=card.reports(cards, published))
+        raise_on_missing(reports, HINT)
+        fill_evidence(staging, project.templates, reports, library.today)
+        report.verified = len(reports)
         phase("publishing")
         _swap(staging, target)
     finally:

@@ -24,6 +24,7 @@ CHANGES_PAGE = "endringer/{id}.md"
 REVISION_PAGE = "arkiv/{id}-{revision}.md"
 REVISIONS_PAGE = "arkiv/revisjoner.md"
 CARD_PDF = "kort/{id}-{size}.pdf"
+EVIDENCE_PAGE = "kontroll.md"
 
 ASSETS = "assets"
 """The folder of templates/assets/ in the site (stylesheets and scripts)."""
@@ -45,6 +46,7 @@ PAGES: dict[str, str] = {
     "revision": REVISION_PAGE,
     "revisions": REVISIONS_PAGE,
     "card": CARD_PDF,
+    "evidence": EVIDENCE_PAGE,
     "quality_css": QUALITY_CSS,
     "composer_js": COMPOSER_JS,
     "composer_css": COMPOSER_CSS,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sopkit.outputs.pdf import SandboxFetcher, font_face_css, strict
 from sopkit.outputs.templates import render
+from sopkit.outputs.ticket.text import fill
 from sopkit.quality.history import Version
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
@@ -47,6 +48,7 @@ def _html(proc: Procedure, rev: Revision, library: Library, project: Project) ->
         project.templates, TEMPLATE,
         proc=proc, rev=rev, handbook=library.handbook,
         titles={p.id: p.title for p in library.procedures},
+        ticket=fill(proc, library, project) if proc.ticket else None,
     )
 
 

@@ -15,6 +15,7 @@ import ast
 import datetime as dt
 import hashlib
 import importlib.util
+import json
 import math
 import multiprocessing
 import os
@@ -27,6 +28,9 @@ from pathlib import Path
 
 from sopkit.outputs.card.content import card_document
 from sopkit.outputs.card.layout import PAPER, CardRenderer
+from sopkit.outputs.card.verify import HINT as CARD_HINT
+from sopkit.outputs.card.verify import verify_card
+from sopkit.outputs.evidence import Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
@@ -38,13 +42,18 @@ from sopkit.source.project import Project
 CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything they use
 # The modules that make a card from a procedure; they and every sopkit module they
 # import shape its HTML or PDF: a change to any of them renders every card again.
-RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout")
+RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout",
+                     "sopkit.outputs.card.verify")
 # The distributions whose code shapes a card (their versions are in the key).
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
                        "fontpkg-atkinson-hyperlegible")
 
 
 SIZES = tuple(PAPER)  # A4, A5
+
+
+Rendered = dict[str, tuple[bytes, Report]]
+"""Size -> the card's PDF and the report of its check."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,15 @@ class Setting:
     site: str
     printed: dt.date
 
-    def render(self, job: CardJob, renderer: CardRenderer) -> dict[str, bytes]:
+    def render(self, job: CardJob, renderer: CardRenderer) -> Rendered:
+        """Each size's PDF, and its report: checked from the PDF (or :class:`SopkitError`)."""
         html = card_document(job.proc, self.project, site=self.site, printed=self.printed)
-        return renderer.render(html, job.sizes, job.proc.id)
+        pdfs = renderer.render(html, job.sizes, job.proc.id)
+        rendered = {size: (pdf, verify_card(job.proc, size, pdf)) for size, pdf in pdfs.items()}
+        raise_on_missing([report for _, report in rendered.values()], CARD_HINT)
+        return rendered
 
-    def try_render(self, job: CardJob, renderer: CardRenderer) -> dict[str, bytes] | ContentError:
+    def try_render(self, job: CardJob, renderer: CardRenderer) -> Rendered | ContentError:
         """The PDFs, or what in the procedure's content keeps its card from being made
         (returned, so that one run reports every card's problems)."""
         try:
@@ -81,7 +94,7 @@ def render_card(proc: Procedure, library: Library, project: Project, size: str) 
     if size not in SIZES:
         raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
     setting = Setting(project, site_url(project), library.today)
-    return setting.render(CardJob(proc, (size,)), _renderer(project))[size]
+    return setting.render(CardJob(proc, (size,)), _renderer(project))[size][0]
 
 
 def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int = 2,
@@ -125,13 +138,36 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
         if isinstance(pdfs, ContentError):
             findings += pdfs.findings
             continue
-        for size, pdf in pdfs.items():  # into the cache as they come: memory stays flat
+        for size, (pdf, report) in pdfs.items():  # into the cache as they come
             _write_atomic(wanted[job.proc.id, size], pdf)
+            _write_atomic(_report_path(wanted[job.proc.id, size]),
+                          json.dumps(report.to_json(), ensure_ascii=False).encode())
     if findings:
         raise ContentError(findings)
     if prune:
-        _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
+        keep = set(wanted.values())
+        _prune(cache.glob("*.pdf"), keep=keep)
+        _prune(cache.glob("*.json"), keep={_report_path(path) for path in keep})
     return wanted
+
+
+def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[Report]:
+    """The reports of the cards :func:`prepare_cards` gave, kept beside them in the cache
+    (a card cached without one is checked again now)."""
+    reports = []
+    for (doc_id, size), path in cached.items():
+        try:
+            reports.append(Report.from_json(json.loads(_report_path(path).read_bytes())))
+        except (OSError, ValueError, KeyError):
+            report = verify_card(library.get(doc_id), size, path.read_bytes())
+            _write_atomic(_report_path(path),
+                          json.dumps(report.to_json(), ensure_ascii=False).encode())
+            reports.append(report)
+    return reports
+
+
+def _report_path(pdf: Path) -> Path:
+    return pdf.with_suffix(".json")
 
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path, *,
@@ -247,7 +283,7 @@ def _renderer(project: Project) -> CardRenderer:
 
 
 def _render_all(todo: list[CardJob], setting: Setting, jobs: int
-                ) -> Iterator[dict[str, bytes] | ContentError]:
+                ) -> Iterator[Rendered | ContentError]:
     """PDFs for ``todo``, in order; in worker processes when that pays off."""
     workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
     if workers == 1:
@@ -274,7 +310,7 @@ def _start_worker(setting: Setting) -> None:
     _WORKER = setting, _renderer(setting.project)
 
 
-def _render_in_worker(job: CardJob) -> dict[str, bytes] | ContentError:
+def _render_in_worker(job: CardJob) -> Rendered | ContentError:
     assert _WORKER is not None
     setting, renderer = _WORKER
     return setting.try_render(job, renderer)

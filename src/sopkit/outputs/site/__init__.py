@@ -12,11 +12,12 @@ from __future__ import annotations
 from sopkit.outputs.site import quality
 from sopkit.outputs.site.generator import Processes, shard_count
 from sopkit.outputs.site.generator import mkdocs_build as build
-from sopkit.outputs.site.nav import NavEntry
+from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.site.pages import navigation as _navigation
 from sopkit.outputs.site.pages import page_files, write_docs
 from sopkit.outputs.site.verify import verify_site as verify
 from sopkit.outputs.ticket import composer
+from sopkit.outputs.urls import EVIDENCE_PAGE
 from sopkit.quality.history import History
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -44,7 +45,8 @@ def render(library: Library, published: Library, drafts: dict[str, Procedure],
 
 def navigation(library: Library) -> list[NavEntry]:
     """The site's navigation: the handbook tree, the registers, the archive."""
-    return _navigation(library, extra=quality.nav_items())
+    return _navigation(library, extra=[*quality.nav_items(),
+                                       NavPage(EVIDENCE_PAGE, "Kontroll av dokumentene")])
 
 
 __all__ = ["Processes", "build", "navigation", "render", "shard_count", "verify", "write_docs"]

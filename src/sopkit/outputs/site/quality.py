@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.templates import render
+from sopkit.outputs.ticket.text import fill
 from sopkit.outputs.urls import (
     ARCHIVE_PAGE,
     CHANGES_PAGE,
@@ -75,6 +76,8 @@ def site_files(library: Library, project: Project,
             files[page] = render(
                 templates, "site/revision.md.j2",
                 proc=entry.version.proc, rev=entry.revision, current=proc,
+                ticket=(fill(entry.version.proc, library, project)
+                        if entry.version.proc.ticket else None),
                 replaced_by=_next_approved(proc, entry),
                 procedure_href=href(page, PROCEDURE_PAGE.format(id=proc.id)),
                 changes_href=href(page, CHANGES_PAGE.format(id=proc.id)),
@@ -123,6 +126,18 @@ def _published(proc: Procedure, entry: Entry) -> bool:
     return bool(entry.approved and entry.revision.fingerprint) and not (
         proc.status == "obsolete" and last is not None
         and entry.revision.revision == last.revision)
+
+
+def archived_texts(library: Library, history: History) -> dict[str, Procedure]:
+    """Docs page -> the superseded revision's text it shows (for the site's verifier)."""
+    out: dict[str, Procedure] = {}
+    for proc in library.procedures:
+        for entry in history.entries(proc.id):
+            if _archived(proc, entry):
+                assert entry.version is not None
+                page = REVISION_PAGE.format(id=proc.id, revision=entry.revision.revision)
+                out[page] = entry.version.proc
+    return out
 
 
 def _archived(proc: Procedure, entry: Entry) -> bool:

@@ -8,11 +8,6 @@ and needs nothing in ``mkdocs.yml``.
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-
-from sopkit.outputs.htmltext import article, code_blocks
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import composer_data, fill, spec
 from sopkit.outputs.urls import (
@@ -20,10 +15,8 @@ from sopkit.outputs.urls import (
     COMPOSER_JS,
     COMPOSER_PAGE,
     PROCEDURE_PAGE,
-    built,
     href,
 )
-from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.patterns import BUILTINS
@@ -89,42 +82,3 @@ def site_files(library: Library, project: Project) -> dict[str, str]:
         for asset in (COMPOSER_JS, COMPOSER_CSS):
             files[asset] = (project.templates / asset).read_text(encoding="utf-8")
     return files
-
-
-_DATA = re.compile(r'<script type="application/json" id="sopkit-composer-data">(.*?)</script>',
-                   re.DOTALL)
-
-
-def verify_built(library: Library, project: Project, site: Path) -> None:
-    """After the build: each composer page exists and carries its ticket intact, its
-    assets were copied, and each procedure page shows its ticket's template."""
-    problems = []
-    for proc in library.procedures:
-        if proc.ticket is None:
-            continue
-        template = fill(proc, library, project)
-        page = site / built(PROCEDURE_PAGE.format(id=proc.id))
-        if page.is_file():
-            blocks = code_blocks(article(page.read_text(encoding="utf-8")))
-            for name, text in (("subject", template.subject),
-                               ("description", template.description)):
-                if text not in blocks:
-                    problems.append(f"{proc.id}: the ticket's {name} is not a code block "
-                                    f"of its own on {page.relative_to(site)}")
-        if proc.status == "obsolete":
-            continue
-        composer = site / built(COMPOSER_PAGE.format(id=proc.id))
-        if not composer.is_file():
-            problems.append(f"{proc.id}: the composer page {composer.name} was not written")
-            continue
-        found = _DATA.search(composer.read_text(encoding="utf-8"))
-        if not found or json.loads(found.group(1)) != json.loads(
-                json.dumps(composer_data(proc, library, project))):
-            problems.append(f"{proc.id}: the composer page lost or changed the ticket's data")
-    for asset in (COMPOSER_JS, COMPOSER_CSS):
-        if with_ticket(library) and not (site / asset).is_file():
-            problems.append(f"{asset} was not copied")
-    if problems:
-        raise SopkitError("the built site lost the ticket:\n  " + "\n  ".join(problems)
-                          + "\n    hint: templates/site/composer.md.j2 or "
-                          "ticket_block.md.j2 drops it")

@@ -1,0 +1,94 @@
+"""Proof that what a procedure mandates reached each final artefact, and its record.
+
+A verifier reads an artefact as staff get it (a built page through an HTML
+parser, a PDF's visible text), looks for every item :mod:`sopkit.source.expected`
+derives from the YAML, and returns a :class:`Report`: what was checked, what
+was found, and the artefact's SHA-256. A build fails when an item is missing,
+naming the procedure, the artefact and the item; the reports of a good build
+are the evidence for auditors (``sopkit verify``, and the site's page
+"Kontroll av dokumentene").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sopkit.source.errors import SopkitError
+from sopkit.source.expected import Item
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Check:
+    item: Item
+    found: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    """One artefact of one procedure, checked."""
+
+    doc_id: str
+    artefact: str
+    """What was checked, e.g. ``page``, ``card A4``, ``ticket``, ``archival PDF``."""
+    path: str
+    """Where the artefact is (site-relative), or what it is."""
+    sha256: str
+    checks: tuple[Check, ...]
+
+    @property
+    def missing(self) -> list[Item]:
+        return [check.item for check in self.checks if not check.found]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.found for check in self.checks)
+
+    def problems(self) -> list[str]:
+        return [f"{self.doc_id}: {self.artefact}: missing {item.label()}" for item in self.missing]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.doc_id, "artefact": self.artefact, "path": self.path,
+                "sha256": self.sha256,
+                "checks": [{"kind": c.item.kind, "key": c.item.key, "text": c.item.text,
+                            "found": c.found} for c in self.checks]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        return cls(data["id"], data["artefact"], data["path"], data["sha256"], tuple(
+            Check(Item(c["kind"], c["key"], c["text"]), c["found"]) for c in data["checks"]))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
+          items: Iterable[Item], *, wrapped: bool = False) -> Report:
+    """Look for each of ``items`` in ``text``, the visible text of the artefact ``data``.
+
+    ``wrapped``: the text comes from laid-out lines (a PDF), where a long word may be
+    broken at a line's end, so spaces are not compared.
+    """
+    if wrapped:
+        text = _SPACES.sub("", text)
+    return Report(doc_id, artefact, path, sha256(data), tuple(
+        Check(item, (_SPACES.sub("", item.text) if wrapped else item.text) in text)
+        for item in items))
+
+
+def raise_on_missing(reports: Iterable[Report], hint: str) -> None:
+    problems = [line for report in reports for line in report.problems()]
+    if problems:
+        raise SopkitError("an output lost what the procedure mandates:\n  "
+                          + "\n  ".join(problems) + f"\n    hint: {hint}")
+
+
+def dumps(reports: Sequence[Report]) -> str:
+    return json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2) + "\n"

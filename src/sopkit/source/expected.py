@@ -1,0 +1,126 @@
+"""What each output must show of a procedure, derived from its YAML alone.
+
+The verifiers that run after a build (:mod:`sopkit.outputs.evidence`) look for
+these items in every final artefact. They are worked out here by code that
+shares nothing with the renderers, its own small Markdown-to-text included
+(:func:`visible_words`), so that text a renderer drops is not also dropped from
+what is expected:
+
+* every step, by its id: its full text on pages and in the archival PDF, its
+  card wording (or full text) on wall cards;
+* every mandated phrase;
+* the identity: DokumentID, revision and, once approved, Gyldig til.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from sopkit.source.model import Procedure, Step
+
+ItemKind = Literal["step", "phrase", "identity", "ticket"]
+
+_SPACE = re.compile(r"[\s\u00a0]+")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)\s*\)")
+_SAFE_URL = re.compile(r"^(https?:|mailto:|[^:]*$)", re.IGNORECASE)
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w])_(?=\S)(.+?)(?<=\S)_(?![\w])")
+_SLOT = re.compile("\x00([0-9]+)\x00")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'",
+             "&nbsp;": " "}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing an artefact must show: ``text``, as a reader sees it."""
+
+    kind: ItemKind
+    key: str
+    """The step's id, the phrase's number, or the identity field (id, revision, valid_until)."""
+    text: str
+
+    def label(self) -> str:
+        short = self.text if len(self.text) <= 40 else self.text[:39] + "…"
+        if self.kind == "step":
+            return f"step '{self.key}' (\"{short}\")"
+        if self.kind == "phrase":
+            return f"mandated phrase \"{short}\""
+        if self.kind == "ticket":
+            return f"ticket {self.key} \"{short}\""
+        return f"{self.key} \"{short}\""
+
+
+def words(text: str) -> str:
+    """Whitespace (also non-breaking) folded into single spaces."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def visible_words(markdown: str) -> str:
+    """The words a reader sees of procedure text in its Markdown subset: emphasis,
+    code and link markup removed, escapes and a few entities resolved.
+
+    Written apart from the renderers on purpose; a test compares it with them.
+    """
+    slots: list[str] = []
+
+    def keep(text: str) -> str:  # escaped characters and code spans are not parsed further
+        slots.append(text)
+        return f"\x00{len(slots) - 1}\x00"
+
+    text = markdown.replace("\\`", keep("`"))
+    text = _CODE.sub(lambda m: keep(m.group(2).strip() or m.group(2)), text)
+    text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
+    text = _LINK.sub(lambda m: m.group(1) if _SAFE_URL.match(m.group(2)) else m.group(0), text)
+    for pattern in (_STRONG, _EMPHASIS_STAR, _EMPHASIS_UNDERSCORE):
+        previous = None
+        while previous != text:
+            previous, text = text, pattern.sub(lambda m: m.groups()[-1], text)
+    for entity, char in _ENTITIES.items():
+        text = text.replace(entity, char)
+    for _ in range(len(slots)):  # a slot may hold another (an escape inside a link text)
+        text, count = _SLOT.subn(
+            lambda m: slots[int(m.group(1))] if int(m.group(1)) < len(slots) else m.group(0),
+            text)
+        if not count:
+            break
+    return words(text)
+
+
+def _steps(steps: list[Step]) -> list[Step]:
+    return [s for step in steps for s in (step, *_steps(step.steps))]
+
+
+def all_steps(proc: Procedure) -> list[Step]:
+    return [step for section in proc.sections for block in section.body
+            for step in _steps(block.steps or [])]
+
+
+def identity(proc: Procedure) -> list[Item]:
+    rev = proc.current
+    items = [Item("identity", "id", proc.id), Item("identity", "revision", rev.revision)]
+    if rev.valid_until is not None:
+        items.append(Item("identity", "valid_until", f"{rev.valid_until:%d.%m.%Y}"))
+    return items
+
+
+def phrases(proc: Procedure) -> list[Item]:
+    return [Item("phrase", str(index), words(phrase))
+            for index, phrase in enumerate(proc.mandated_phrases)]
+
+
+def full_text(proc: Procedure) -> list[Item]:
+    """What a page or the archival PDF of ``proc`` must show."""
+    return [*identity(proc), *phrases(proc),
+            *(Item("step", step.id, visible_words(step.text)) for step in all_steps(proc))]
+
+
+def card_text(proc: Procedure) -> list[Item]:
+    """What ``proc``'s wall card must show (steps in their card wording)."""
+    return [*identity(proc), *phrases(proc),
+            *(Item("step", step.id, visible_words(step.card or step.text))
+              for step in all_steps(proc))]
