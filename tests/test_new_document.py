@@ -67,3 +67,17 @@ def test_new_refuses(run, args, message):
     given = dict(zip(args[1::2], args[2::2], strict=True))
     result = run("new", args[0], *(x for k, v in {**defaults, **given}.items() for x in (k, v)))
     assert result.exit_code == 1 and message in result.output
+
+
+def test_the_first_document_of_a_new_handbook(run, project):
+    for path in (project / "procedure" / "documents").glob("*.yml"):
+        path.unlink()
+    result = run("new", "D1", "--title", "Første", "--location", "II.MSK")
+    assert result.exit_code == 0, result.output
+    assert (project / "procedure" / "documents" / "D1-forste.yml").is_file()
+
+
+@pytest.mark.parametrize("title", ["abc\x7fdef", "a\x85b", "linje\nskift"])
+def test_new_refuses_control_characters(run, title):
+    result = run("new", "D40003", "--title", title, "--location", "II.MSK")
+    assert result.exit_code == 1 and "control character" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import stat
+import unicodedata
 
 import pytest
 
@@ -250,4 +251,70 @@ def test_a_refused_approval_leaves_the_file_as_it_was(run, seed_file):
     before = seed_file.read_bytes()
     result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "5.00")
     assert result.exit_code == 1
+    assert seed_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(("written", "spelling"), [
+    ("IKT systemansvarlig A. Narvestad", "Annette Narvestad"),  # an initial
+    ("Narvestad, Annette (IKT)", "IKT systemansvarlig Annette Narvestad"),
+    (unicodedata.normalize("NFD", "IKT systemansvarlig Annette Narvestad"),
+     "Annette Narvestad"),  # decomposed characters, as some systems paste them
+])
+def test_the_author_is_found_however_utarbeidet_av_writes_the_name(
+        run, project, seed_file, written, spelling):
+    people = project / "procedure" / "people.yml"
+    edit(people, "    title: IKT systemansvarlig\n    approves: []",
+         "    title: IKT systemansvarlig\n    approves: [II]")
+    edit(seed_file, "prepared_by: IKT systemansvarlig Annette Narvestad",
+         f"prepared_by: {written}")
+    result = run("approve", "D29653", "--by", spelling, "--note", "Utarbeidet av skrevet om")
+    assert result.exit_code == 1
+    assert "a document must be approved by someone other than its author" in result.output
+
+
+def test_a_person_named_within_the_authors_name_may_approve(run, project, seed_file):
+    """Jon Berg is not Jon Sverre Berg, who prepared the document."""
+    people = project / "procedure" / "people.yml"
+    people.write_text(people.read_text(encoding="utf-8")
+                      + "  - name: Jon Berg\n    title: Lege\n    approves: [II]\n",
+                      encoding="utf-8")
+    edit(seed_file, "prepared_by: IKT systemansvarlig Annette Narvestad",
+         "prepared_by: Spesialrådgiver Jon Sverre Berg")
+    result = run("approve", "D29653", "--by", "Lege Jon Berg", "--note", "Ny forfatter")
+    assert result.exit_code == 0, result.output
+    result = run("approve", "D29653", "--by", "Jon Sverre Berg", "--revision", "7.01")
+    assert result.exit_code == 1 and "other than its author" in result.output
+
+
+def test_an_author_nobody_is_registered_as_blocks_approval(run, seed_file):
+    edit(seed_file, "prepared_by: IKT systemansvarlig Annette Narvestad",
+         "prepared_by: IKT systemansvarlig Narvestad")  # the surname alone
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--note", "x")
+    assert result.exit_code == 1
+    assert "names nobody in the people register" in result.output
+    assert seed_file.read_bytes() == before
+
+
+def test_a_line_with_crlf_does_not_make_the_edit_rewrite_the_file(run, seed_file):
+    text = seed_file.read_text(encoding="utf-8").replace("urgent: true\n", "urgent: true\r\n")
+    seed_file.write_bytes(text.encode())
+    assert run("draft", "D29653").exit_code == 0
+    after = seed_file.read_bytes().decode()
+    assert after.count("\r\n") == 1
+    assert changed_lines(text, after) == [
+        "-status: approved", "+status: draft",
+        '+  - revision: "7.00"', "+    changed: 2026-11-25", '+    changes: ""']
+
+
+def test_a_revision_written_in_flow_style_gets_a_message_not_a_traceback(run, seed_file):
+    assert run("draft", "D29653", "--note", "x").exit_code == 0
+    text = seed_file.read_text(encoding="utf-8")
+    head, _, _ = text.rpartition('  - revision: "7.00"')
+    seed_file.write_text(head + '  - {revision: "7.00", changed: 2026-11-25, changes: x}\n',
+                         encoding="utf-8")
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # no traceback
+    assert "laid out as 'sopkit new' writes them" in result.output
     assert seed_file.read_bytes() == before

@@ -11,7 +11,8 @@ never fails ``build`` for its own content. What it checks, per procedure:
 * the wall card: every mandated phrase is on it, and it fits on one page at the
   smallest allowed text in every size (rendered for real with WeasyPrint, into
   the card cache, so the build after a check renders nothing new);
-* for ``approve`` (``approved_by``), the archival PDF the text will get.
+* for ``approve`` (``approving``), the archival PDF the text will get; ``approve``
+  passes the text as it will read once approved (status, revision, dates).
 
 Each finding is located in the YAML (``file:line:col: key``) with a hint.
 """
@@ -26,9 +27,9 @@ from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.ticket.composer import ticket_block_html
+from sopkit.outputs.ticket.text import as_text, fill
 from sopkit.outputs.urls import PROCEDURE_PAGE
-from sopkit.quality.approval import add_months
-from sopkit.source.errors import ContentError, Finding, Problems, SopkitError
+from sopkit.source.errors import ContentError, Finding, Problems, SopkitError, TemplateProblem
 from sopkit.source.expected import full_text
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -37,15 +38,15 @@ from sopkit.source.project import Project
 
 def output_problems(library: Library, project: Project,
                     procs: Sequence[Procedure] | None = None, *,
-                    approved_by: str | None = None) -> Problems:
+                    approving: bool = False) -> Problems:
     """The gate's findings for ``procs`` (default: every document but obsolete ones),
-    located in their files; with ``approved_by``, for texts about to be approved."""
-    return library.locate(output_findings(library, project, procs, approved_by=approved_by))
+    located in their files; ``approving``: ``procs`` are about to be approved."""
+    return library.locate(output_findings(library, project, procs, approving=approving))
 
 
 def output_findings(library: Library, project: Project,
                     procs: Sequence[Procedure] | None = None, *,
-                    approved_by: str | None = None) -> list[Finding]:
+                    approving: bool = False) -> list[Finding]:
     chosen = list(library.current() if procs is None else procs)
     findings: list[Finding] = []
     tickets: dict[str, str] = {}
@@ -54,6 +55,9 @@ def output_findings(library: Library, project: Project,
             continue
         try:
             tickets[proc.id] = ticket_block_html(proc, library, project)
+            as_text(fill(proc, library, project), project)  # what 'sopkit ticket' prints
+        except TemplateProblem:
+            raise
         except SopkitError as exc:
             findings.append(Finding(proc.id, ("ticket",), f"the ticket cannot be made: {exc}",
                                     "see the ticket's patterns and templates/ticket/"))
@@ -61,6 +65,8 @@ def output_findings(library: Library, project: Project,
         {**{p.id: p for p in library.procedures}, **{p.id: p for p in chosen}}.values()))
     pages = page_files(shown, project, ticket_blocks=tickets)
     for proc in chosen:
+        if proc.ticket is not None and proc.id not in tickets:
+            continue  # its page lacks the ticket, already reported
         page = pages[PROCEDURE_PAGE.format(id=proc.id)]
         text = html_text(page)
         findings += [Finding(proc.id, (), f"the procedure page lacks {item.label()}",
@@ -70,12 +76,11 @@ def output_findings(library: Library, project: Project,
         card.render(replace(library, procedures=tuple(chosen)), project, prune=False)
     except ContentError as exc:
         findings += exc.findings
-    for proc in chosen if approved_by else []:
-        rev = proc.current.model_copy(update={
-            "approved": library.today, "approved_by": approved_by,
-            "valid_until": add_months(library.today, library.review_interval(proc))})
+    for proc in chosen if approving else []:
         try:
-            trial_pdf(proc, rev, library, project)
+            trial_pdf(proc, proc.current, library, project)
+        except TemplateProblem:
+            raise
         except SopkitError as exc:
             findings.append(Finding(proc.id, (), f"the archival PDF cannot be made: {exc}",
                                     "see templates/pdf/ and the characters in the text"))

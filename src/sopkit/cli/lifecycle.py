@@ -5,12 +5,18 @@ from __future__ import annotations
 import click
 
 from sopkit.cli.app import cli, pass_project
+from sopkit.quality.approval import (
+    approval,
+    approver,
+    as_approved,
+    restored_on_error,
+    start_draft,
+)
 from sopkit.quality.approval import approve as record_approval
-from sopkit.quality.approval import approver, restored_on_error, start_draft
 from sopkit.quality.new import new_procedure
 from sopkit.source.errors import InvalidInput, display_path
 from sopkit.source.fingerprint import fingerprint
-from sopkit.source.library import read_library
+from sopkit.source.library import read_library, today
 from sopkit.source.project import Project
 
 
@@ -37,15 +43,15 @@ def approve(project: Project, doc_id: str, by: str, revision: str | None,
     library = read_library(project.procedures, approving=doc_id)
     proc = library.get(doc_id)
     person = approver(library.people, by, proc)
-    problems = output_problems(library, project, [proc], approved_by=person.full_name)
+    rev = approval(proc, by=person, today=library.today,
+                   interval_months=library.review_interval(proc), revision=revision, note=note,
+                   content=fingerprint(proc))
+    problems = output_problems(library, project, [as_approved(proc, rev)], approving=True)
     if problems.errors:
         raise InvalidInput(problems)
     with restored_on_error(library.sources[doc_id], project.procedures):
-        number = record_approval(
-            library.sources[doc_id], proc, fingerprint(proc), by=person, today=library.today,
-            interval_months=library.review_interval(proc), revision=revision, note=note,
-        )
-    click.echo(f"{doc_id}: revision {number} approved by {person.full_name}.")
+        record_approval(library.sources[doc_id], proc, rev)
+    click.echo(f"{doc_id}: revision {rev.revision} approved by {person.full_name}.")
 
 
 @cli.command()
@@ -90,11 +96,10 @@ def new(project: Project, doc_id: str, title: str, location: str, folders: str |
     field; what is still to be written reads «FYLL UT: ...», and 'sopkit check'
     lists each with its line until it is filled in.
     """
-    library = read_library(project.procedures)
     path = new_procedure(
-        library, doc_id, title=title, location=location,
+        project.procedures, doc_id, title=title, location=location,
         path=[f.strip() for f in (folders or "").split("/") if f.strip()],
-        prepared_by=prepared_by, today=library.today)
+        prepared_by=prepared_by, today=today())
     click.echo(f"wrote {display_path(path)} ({doc_id}, draft, revision 1.00). Next:\n"
                f"  1. fill in every «FYLL UT: ...» ('sopkit check' lists them with their lines)\n"
                f"  2. sopkit check\n"

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup
 
 from sopkit.outputs.urls import link
-from sopkit.source.errors import SopkitError
+from sopkit.source.errors import TemplateProblem
 from sopkit.source.model import NOTE_LABELS, SECTION_TITLES, STATUS_LABELS
 from sopkit.source.text import inline_html, norwegian_date, plain
 
@@ -61,4 +61,4 @@ def render(templates: Path, name: str, **context: object) -> str:
         line = getattr(exc, "lineno", None) or next(
             (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
              if frame.filename.endswith(".j2")), "?")
-        raise SopkitError(f"templates/{name}:{line}: {type(exc).__name__}: {exc}") from None
+        raise TemplateProblem(f"templates/{name}:{line}: {type(exc).__name__}: {exc}") from None

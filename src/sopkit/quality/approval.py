@@ -19,8 +19,8 @@ from sopkit.quality.yamledit import YamlText, quoted, scalar, write_atomic
 from sopkit.source.errors import SopkitError
 from sopkit.source.fingerprint import next_revision
 from sopkit.source.library import PEOPLE_FILE, read_library
-from sopkit.source.model import Person, Procedure, revision_key
-from sopkit.source.people import find, may_approve, mentioned
+from sopkit.source.model import Person, Procedure, Revision, revision_key
+from sopkit.source.people import authors, find, may_approve
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -39,9 +39,9 @@ def approver(people: Sequence[Person], by: str, proc: Procedure) -> Person:
     """
     if not people:
         raise SopkitError(
-            f"{PEOPLE_FILE} has nobody in it, so nobody may approve {proc.id}"
-            f"\n    hint: add procedure/{PEOPLE_FILE} with the people who prepare and approve "
-            "documents (see the README, 'The people register')")
+            f"the people register (procedure/{PEOPLE_FILE}) is missing or empty, so nobody "
+            f"may approve {proc.id}\n    hint: list the people who prepare and approve "
+            "documents there (see the README, 'The people register')")
     found = find(people, by)
     if not found:
         known = "; ".join(p.full_name for p in people)
@@ -53,7 +53,14 @@ def approver(people: Sequence[Person], by: str, proc: Procedure) -> Person:
                           + "; ".join(p.full_name for p in found)
                           + "\n    hint: give the whole name")
     person = found[0]
-    if mentioned(person, proc.people.prepared_by):
+    author = authors(people, proc.people.prepared_by)
+    if not author:
+        raise SopkitError(
+            f"{proc.id}'s Utarbeidet av ({proc.people.prepared_by}) names nobody in the people "
+            f"register, so it cannot be told whether {person.full_name} wrote it"
+            f"\n    hint: register the author in procedure/{PEOPLE_FILE}, or write their name "
+            "in people.prepared_by as it is registered")
+    if person in author:
         raise SopkitError(
             f"{person.full_name} prepared {proc.id} (Utarbeidet av: {proc.people.prepared_by}); "
             "a document must be approved by someone other than its author")
@@ -95,13 +102,11 @@ def start_draft(path: Path, proc: Procedure, today: dt.date, revision: str | Non
     return number
 
 
-def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: Person,
-            today: dt.date, interval_months: int, revision: str | None,
-            note: str | None) -> str:
-    """Record an approval by ``by`` (see :func:`approver`). Returns the approved revision.
-
-    A draft's open revision is approved; for an approved document a new revision
-    is added (the usual case after a periodic review or a direct change).
+def approval(proc: Procedure, *, by: Person, today: dt.date, interval_months: int,
+             revision: str | None, note: str | None, content: str) -> Revision:
+    """The revision entry an approval of ``proc`` by ``by`` records (``content``: the
+    text's fingerprint). A draft's open revision is approved; for an approved
+    document a new revision is added (after a periodic review or a direct change).
     """
     if proc.status == "obsolete":
         raise SopkitError(f"{proc.id} is obsolete (utgått) and cannot be approved")
@@ -113,8 +118,7 @@ def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: 
     else:
         number = revision or next_revision(proc.current.revision)
         _check_new_number(proc, number)
-        unchanged = proc.current.fingerprint == approved_proc_fingerprint
-        if not note and not unchanged:
+        if not note and proc.current.fingerprint != content:
             raise SopkitError(
                 f"{proc.id} has changed since revision {proc.current.revision}; say what changed "
                 "with --note TEXT (Endringer fra forrige versjon)"
@@ -124,26 +128,40 @@ def approve(path: Path, proc: Procedure, approved_proc_fingerprint: str, *, by: 
         raise SopkitError(
             f"say what changed in {proc.id} with --note TEXT (Endringer fra forrige versjon)"
         )
-    approval = [("approved", today.isoformat()), ("approved_by", scalar(by.full_name)),
-                ("valid_until", add_months(today, interval_months).isoformat()),
-                ("fingerprint", approved_proc_fingerprint)]
+    return Revision(revision=number, changed=today, changes=changes, approved=today,
+                    approved_by=by.full_name, valid_until=add_months(today, interval_months),
+                    fingerprint=content)
+
+
+def as_approved(proc: Procedure, rev: Revision) -> Procedure:
+    """``proc`` as it reads once ``rev`` (from :func:`approval`) is recorded."""
+    kept = proc.revisions[:-1] if proc.status == "draft" else proc.revisions
+    return proc.model_copy(update={"status": "approved", "revisions": [*kept, rev]})
+
+
+def approve(path: Path, proc: Procedure, rev: Revision) -> None:
+    """Record ``rev`` (from :func:`approval`) in ``proc``'s file, changing only the
+    lines it must."""
+    assert rev.approved and rev.valid_until and rev.fingerprint and rev.approved_by
+    approved = [("approved", rev.approved.isoformat()), ("approved_by", scalar(rev.approved_by)),
+                ("valid_until", rev.valid_until.isoformat()), ("fingerprint", rev.fingerprint)]
     yaml = YamlText.read(path)
     if proc.status == "draft":
         yaml.set(("status",), "approved")
         last = ("revisions", len(proc.revisions) - 1)
-        if number != proc.current.revision:
-            yaml.set((*last, "revision"), quoted(number))
-        yaml.set((*last, "changed"), today.isoformat())
-        if changes != proc.current.changes:
-            yaml.set((*last, "changes"), scalar(changes))
-        for key, value in approval:
+        if rev.revision != proc.current.revision:
+            yaml.set((*last, "revision"), quoted(rev.revision))
+        if rev.changed != proc.current.changed:
+            yaml.set((*last, "changed"), rev.changed.isoformat())
+        if rev.changes != proc.current.changes:
+            yaml.set((*last, "changes"), scalar(rev.changes))
+        for key, value in approved:
             yaml.set((*last, key), value)
     else:
-        yaml.append(("revisions",), [("revision", quoted(number)),
-                                     ("changed", today.isoformat()),
-                                     ("changes", scalar(changes)), *approval])
+        yaml.append(("revisions",), [("revision", quoted(rev.revision)),
+                                     ("changed", rev.changed.isoformat()),
+                                     ("changes", scalar(rev.changes)), *approved])
     write_atomic(path, yaml.encoded())
-    return number
 
 
 @contextmanager

@@ -15,12 +15,13 @@ import unicodedata
 from pathlib import Path
 
 from sopkit.quality.yamledit import quoted, scalar
-from sopkit.source.errors import SopkitError
-from sopkit.source.library import DOCUMENTS_DIR, Library
+from sopkit.source.errors import SopkitError, display_path
+from sopkit.source.library import DOCUMENTS_DIR
 from sopkit.source.model import DocId
 from sopkit.source.rules import PLACEHOLDER
 
 _ID = re.compile(r"[A-Z]{1,4}[0-9]{1,8}")
+_ID_LINE = re.compile(r"^id:\s*[\"']?([A-Z]+[0-9]+)", re.MULTILINE)
 _LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
@@ -36,18 +37,39 @@ def file_name(doc_id: str, title: str) -> str:
     return f"{doc_id}-{slug}.yml"
 
 
-def new_procedure(library: Library, doc_id: DocId, *, title: str, location: str,
+def existing(root: Path, doc_id: str) -> Path | None:
+    """A file in ``root``/documents that is (or claims to be) ``doc_id``, read leniently:
+    a new document must not need the others to be in order (or to exist)."""
+    for path in sorted((root / DOCUMENTS_DIR).glob("*.y*ml")):
+        if path.name.split("-", 1)[0].split(".", 1)[0] == doc_id:
+            return path
+        try:
+            head = path.read_text(encoding="utf-8-sig", errors="replace")[:4096]
+        except OSError:
+            continue
+        found = _ID_LINE.search(head)
+        if found and found.group(1) == doc_id:
+            return path
+    return None
+
+
+def new_procedure(root: Path, doc_id: DocId, *, title: str, location: str,
                   path: list[str], prepared_by: str, today: dt.date) -> Path:
-    """Write the first draft of ``doc_id``; returns the file written."""
+    """Write the first draft of ``doc_id`` into ``root`` (``procedure/``); returns the file."""
     if not _ID.fullmatch(doc_id):
         raise SopkitError(f"'{doc_id}' is not a document ID: capital letters, then digits "
                           "(e.g. D40001)")
-    if doc_id in {p.id for p in library.procedures}:
-        raise SopkitError(f"{doc_id} already exists: {library.sources[doc_id]}")
     for name, value in (("--title", title), ("--location", location)):
         if not value.strip():
             raise SopkitError(f"{name} must not be empty")
-    target = library.root / DOCUMENTS_DIR / file_name(doc_id, title)
+    for name, value in (("--title", title), ("--location", location),
+                        ("--path", "/".join(path)), ("--prepared-by", prepared_by)):
+        if not value.isprintable():
+            raise SopkitError(f"{name} holds a control character; write it as plain text")
+    other = existing(root, doc_id)
+    if other is not None:
+        raise SopkitError(f"{doc_id} already exists: {display_path(other)}")
+    target = root / DOCUMENTS_DIR / file_name(doc_id, title)
     if target.exists():
         raise SopkitError(f"{target} already exists")
     folders = path or [fill_in("mappe i håndboka, f.eks. Medisinsk serviceklinikk")]

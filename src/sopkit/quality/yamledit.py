@@ -14,7 +14,6 @@ target.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -32,22 +31,19 @@ _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~
 
 @dataclass
 class YamlText:
-    """A YAML file's text with ``\\n`` line ends, and how the file writes them."""
+    """A YAML file's text, its line endings as they are (a new line takes the ending
+    of the line it follows), and whether it starts with a byte-order mark."""
 
     text: str
     bom: bool = False
-    newline: str = "\n"
 
     @classmethod
     def read(cls, path: Path) -> YamlText:
         raw = path.read_bytes().decode("utf-8")
-        bom = raw.startswith(BOM)
-        raw = raw.removeprefix(BOM)
-        newline = "\r\n" if "\r\n" in raw else "\n"
-        return cls(raw.replace("\r\n", "\n"), bom, newline)
+        return cls(raw.removeprefix(BOM), raw.startswith(BOM))
 
     def encoded(self) -> bytes:
-        return ((BOM if self.bom else "") + self.text.replace("\n", self.newline)).encode()
+        return ((BOM if self.bom else "") + self.text).encode()
 
     # ------------------------------------------------------------ edits
 
@@ -55,8 +51,8 @@ class YamlText:
         """Set the scalar at ``keys`` to ``value`` (YAML text, see :func:`scalar`); a key
         missing from its mapping is added after the mapping's last entry."""
         parent, key = self._node(keys[:-1]), keys[-1]
-        if not isinstance(parent, MappingNode) or not isinstance(key, str):
-            raise self._unexpected(keys[:-1], "a mapping")
+        if not isinstance(parent, MappingNode) or parent.flow_style or not isinstance(key, str):
+            raise self._unexpected(keys[:-1], "a mapping written one 'key: value' a line")
         for key_node, value_node in parent.value:
             if key_node.value == key:
                 if not isinstance(value_node, ScalarNode):
@@ -69,7 +65,9 @@ class YamlText:
     def append(self, keys: KeyPath, entry: list[tuple[str, str]]) -> None:
         """Add a mapping of ``entry`` (key, YAML text) to the end of the list at ``keys``."""
         seq = self._node(keys)
-        if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value:
+        if not isinstance(seq, SequenceNode) or seq.flow_style or not seq.value or any(
+                isinstance(item, MappingNode | SequenceNode) and item.flow_style
+                for item in seq.value[-1:]):
             raise self._unexpected(keys, "a list written one '- ' item a line")
         dash = seq.start_mark.column
         first = seq.value[0]
@@ -82,7 +80,11 @@ class YamlText:
     # ------------------------------------------------------------ helpers
 
     def _node(self, keys: KeyPath) -> Node:
-        node = compose(self.text)
+        try:
+            node = compose(self.text)
+        except yaml.YAMLError as exc:
+            raise SopkitError(f"the file is not valid YAML after the edit ({exc}); it is "
+                              "left as it was") from None
         for key in keys:
             if isinstance(node, MappingNode) and isinstance(key, str):
                 node = next((v for k, v in node.value if k.value == key), None)
@@ -102,17 +104,23 @@ class YamlText:
     def _splice(self, start: object, end: object, replacement: str) -> None:
         lines = self.text.split("\n")
         (l1, c1), (l2, c2) = _at(start), _at(end)
-        if c2 == 0 and l2 > l1:  # a block value ends at the start of the next line
-            l2, c2 = l2 - 1, len(lines[l2 - 1])
+        if c2 == 0 and l2 > l1:  # a block value ends at the start of the next token's line
+            l2 -= 1
+            while l2 > l1 and not lines[l2].strip():  # blank lines after it stay
+                l2 -= 1
+            c2 = len(lines[l2].rstrip("\r"))
         lines[l1:l2 + 1] = [lines[l1][:c1] + replacement + lines[l2][c2:]]
         self.text = "\n".join(lines)
 
     def _insert_after(self, node: Node, new: list[str]) -> None:
-        last = _last_value(node)
-        line, column = _at(last.end_mark)
-        at = line if column == 0 else line + 1
         lines = self.text.split("\n")
-        lines[at:at] = new
+        line, column = _at(_last_value(node).end_mark)
+        if column == 0:  # after a block value: its last line that is not blank
+            line -= 1
+            while line > 0 and not lines[line].strip():
+                line -= 1
+        ending = "\r" if lines[line].endswith("\r") else ""
+        lines[line + 1:line + 1] = [text + ending for text in new]
         self.text = "\n".join(lines)
 
 
@@ -135,7 +143,8 @@ def scalar(value: str) -> str:
     """``value`` as a YAML scalar that reads back as the same text: plain when it
     can be, else double-quoted (also the words other YAML 1.1 tools read as
     booleans, such as ``no``)."""
-    if value and "\n" not in value and value.casefold() not in _YAML11_WORDS:
+    if (value and "\n" not in value and value.casefold() not in _YAML11_WORDS
+            and value.isprintable()):
         try:
             root = compose(f"k: {value}")
         except yaml.YAMLError:
@@ -144,12 +153,22 @@ def scalar(value: str) -> str:
         if (isinstance(node, ScalarNode) and not node.style and node.value == value
                 and scalar_value(node) == value):
             return value
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
 
 
 def quoted(value: str) -> str:
-    """Always double-quoted (revision numbers: ``"7.00"``)."""
-    return json.dumps(value, ensure_ascii=False)
+    """Double-quoted, with every character YAML does not take as it is escaped."""
+    out = []
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t" or (char.isprintable() and char not in "\u2028\u2029\ufeff"):
+            out.append(char)
+        else:
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+    return '"' + "".join(out) + '"'
 
 
 def write_atomic(path: Path, data: bytes) -> None:

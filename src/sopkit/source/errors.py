@@ -89,6 +89,10 @@ class SopkitError(Exception):
         self.message = message
 
 
+class TemplateProblem(SopkitError):
+    """A mistake in a template (``templates/``), not in a procedure's content."""
+
+
 class InvalidInput(SopkitError):
     """The input has problems; the message lists all of them."""
 

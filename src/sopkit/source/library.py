@@ -198,6 +198,11 @@ def _read_people(path: Path, problems: Problems) -> tuple[Person, ...]:
     seen: dict[frozenset[str], int] = {}
     for index, person in enumerate(register.people):
         name = words(person.name)
+        if not name:
+            at = loaded.mark(("people", index, "name"))
+            problems.add(path, at.line, at.column, f"people[{index}].name",
+                         f"'{person.name}' is not a name", "write the person's name in words")
+            continue
         if name in seen:
             at = loaded.mark(("people", index, "name"))
             problems.add(path, at.line, at.column, f"people[{index}].name",

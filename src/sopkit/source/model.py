@@ -96,7 +96,7 @@ class Person(Base):
 
 
 class PeopleRegister(Base):
-    people: list[Person] = Field(min_length=1)
+    people: list[Person] = Field([], description="Everyone who prepares or approves.")
 
 
 class Handbook(Base):

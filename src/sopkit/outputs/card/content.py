@@ -21,7 +21,7 @@ import segno
 from sopkit.outputs.htmltext import body, html_text
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import card_qr_url
-from sopkit.source.errors import ContentError, Finding, SopkitError
+from sopkit.source.errors import ContentError, Finding, SopkitError, TemplateProblem
 from sopkit.source.load import KeyPath, dotted
 from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
 from sopkit.source.project import Project
@@ -122,8 +122,8 @@ def card_html(card: Card, project: Project) -> str:
     """The card as HTML; a mistake in the template is reported with its line."""
     try:
         return render(project.templates, CARD_TEMPLATE, card=card)
-    except SopkitError as exc:
-        raise SopkitError(f"{card.id}: {exc.message}") from None
+    except TemplateProblem as exc:
+        raise TemplateProblem(f"{card.id}: {exc.message}") from None
 
 
 def check_phrases(proc: Procedure, html: str) -> None:
@@ -143,7 +143,7 @@ def phrase_hint(proc: Procedure, phrase: str) -> str:
     data = proc.model_dump(mode="json", exclude={"revisions", "mandated_phrases"},
                            exclude_none=True)
     wanted = normalize(phrase)
-    places = [(keys, parent) for keys, text, parent in _strings(data, ())
+    places = [(_yaml_keys(keys), parent) for keys, text, parent in _strings(data, ())
               if wanted in plain(text)]
     for keys, parent in places:  # a place the card shows: the template lost it
         worded = keys[-1] == "text" and "steps" in keys and parent.get("card")
@@ -166,6 +166,11 @@ def phrase_hint(proc: Procedure, phrase: str) -> str:
                 "notes, and the ticket's subject and first sentence): put it in a step or its "
                 "card wording")
     return "the phrase is nowhere in the procedure's text; fix the phrase or the text"
+
+
+def _yaml_keys(keys: KeyPath) -> KeyPath:
+    """A paragraph's text is its block in the YAML (``- Tekst ...`` or ``- text: ...``)."""
+    return keys[:-1] if len(keys) > 2 and keys[-3] == "body" and keys[-1] == "text" else keys
 
 
 def _on_card(keys: KeyPath) -> bool:
