@@ -12,16 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from sopkit.outputs.archival.document import FILE_NAME, archival_pdf
+from sopkit.outputs.archival.document import render_archival
 from sopkit.outputs.card.verify import verify_card
-from sopkit.outputs.evidence import Report, check
-from sopkit.outputs.pdftext import visible_text
+from sopkit.outputs.evidence import Report
 from sopkit.outputs.site.quality import archived_texts
 from sopkit.outputs.site.verify import verify_site
 from sopkit.outputs.ticket.verify import verify_tickets
 from sopkit.outputs.urls import ASSETS, CARD_PDF
 from sopkit.quality.history import History
-from sopkit.source.expected import full_text
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
@@ -58,9 +56,6 @@ def verify_outputs(library: Library, published: Library, drafts: dict[str, Proce
             if last is None:
                 continue
             version = history.version(proc.id, last.revision)
-            pdf = archival_pdf(version, library, project)
-            reports.append(check(proc.id, "archival PDF",
-                                 FILE_NAME.format(id=proc.id, revision=last.revision), pdf,
-                                 visible_text(pdf), full_text(version.proc), wrapped=True))
+            reports.append(render_archival(version, library, project)[1])
     order = {proc.id: index for index, proc in enumerate(library.procedures)}
     return sorted(reports, key=lambda r: order.get(r.doc_id, len(order)))

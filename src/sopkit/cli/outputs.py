@@ -131,7 +131,7 @@ def pdf_command(project: Project, doc_id: str, revision: str | None,
                               f"records an approved text (run 'sopkit approve {doc_id}')")
         revision = proc.last_approved.revision
     version = history.version(doc_id, revision)
-    data = archival_pdf(version, library, project)
+    data = archival_pdf(version, library, project)  # checked: it holds the whole text
     target = output or Path(FILE_NAME.format(id=doc_id, revision=revision))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -7,7 +7,8 @@ import sys
 import click
 
 from sopkit.cli.app import cli, pass_project
-from sopkit.quality.history import WORKING, History, versions_to_compare
+from sopkit.quality.history import WORKING, History, in_force, versions_to_compare
+from sopkit.source.errors import SopkitError
 from sopkit.source.library import read_library
 from sopkit.source.project import Project
 from sopkit.source.text import norwegian_date
@@ -140,4 +141,45 @@ def review_due(project: Project, within: int | None) -> None:
     overdue = sum(1 for row, _ in rows if row.review == "overdue")
     click.echo(f"{overdue} overdue, {len(rows) - overdue} due within {days} days.")
     if overdue:
+        raise SystemExit(1)
+
+
+@cli.command("verify")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@pass_project
+def verify_command(project: Project, fmt: str) -> None:
+    """Prove that the published site shows what every procedure mandates.
+
+    Reads each artefact as staff get it: the procedure, draft and archived pages
+    in site/ (through an HTML parser, hidden text left out), each wall card's
+    PDF in every size, the ticket on the page, in the composer and on the
+    command line, and the archival PDF of each revision in force (rendered
+    now). Lists what was checked and found, with each artefact's SHA-256.
+    Exits 1 when anything is missing.
+    """
+    from sopkit.outputs.evidence import dumps
+    from sopkit.proof import verify_outputs
+
+    library = read_library(project.procedures)
+    history = History(library)
+    published, drafts = in_force(library, history)
+    if not project.site.is_dir():
+        raise SopkitError(f"{project.site} does not exist\n    hint: run ./scripts/build first")
+    reports = verify_outputs(library, published, drafts, history, project, project.site,
+                             archival=True)
+    if fmt == "json":
+        click.echo(dumps(reports), nl=False)
+    else:
+        for report in reports:
+            found = sum(check.found for check in report.checks)
+            click.echo(f"{report.doc_id:<8} {report.artefact:<28} {found:>3} of "
+                       f"{len(report.checks):<3} found  {report.sha256}  {report.path}")
+            for item in report.missing:
+                click.echo(f"{'':<8} missing {item.label()}")
+        missing = sum(not r.ok for r in reports)
+        click.echo(f"{len(reports)} artefacts of {len({r.doc_id for r in reports})} documents "
+                   f"checked on {norwegian_date(library.today)}: "
+                   + ("everything found." if not missing else f"{missing} lack something."))
+    if any(not r.ok for r in reports):
         raise SystemExit(1)

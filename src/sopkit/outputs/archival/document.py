@@ -20,6 +20,8 @@ same bytes. Any WeasyPrint warning (a missing font, bad CSS) fails the render.
 
 from __future__ import annotations
 
+from sopkit.outputs.archival.verify import HINT, verify_archival
+from sopkit.outputs.evidence import Report, raise_on_missing
 from sopkit.outputs.pdf import SandboxFetcher, font_face_css, strict
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import fill
@@ -80,12 +82,23 @@ def trial_pdf(proc: Procedure, rev: Revision, library: Library, project: Project
                       label=f"{proc.id} (archival PDF)")
 
 
-def archival_pdf(version: Version, library: Library, project: Project, *,
-                 url_fetcher: SandboxFetcher | None = None) -> bytes:
-    """The archival PDF of one approved revision."""
+def render_archival(version: Version, library: Library, project: Project, *,
+                    url_fetcher: SandboxFetcher | None = None) -> tuple[bytes, Report]:
+    """The archival PDF of one approved revision, and the report of reading it back."""
     html = archival_html(version, library, project)
     css = (project.templates / STYLESHEET).read_text(encoding="utf-8")
-    return render_pdf(html, css, base_url=project.templates.resolve().as_uri() + "/",
-                      url_fetcher=url_fetcher,
-                      label=f"{version.doc_id} revision {version.revision.revision} "
-                            "(archival PDF)")
+    pdf = render_pdf(html, css, base_url=project.templates.resolve().as_uri() + "/",
+                     url_fetcher=url_fetcher,
+                     label=f"{version.doc_id} revision {version.revision.revision} "
+                           "(archival PDF)")
+    name = FILE_NAME.format(id=version.doc_id, revision=version.revision.revision)
+    return pdf, verify_archival(version.proc, pdf, name)
+
+
+def archival_pdf(version: Version, library: Library, project: Project, *,
+                 url_fetcher: SandboxFetcher | None = None) -> bytes:
+    """The archival PDF of one approved revision, checked: :class:`SopkitError` naming
+    what it lacks, if anything."""
+    pdf, report = render_archival(version, library, project, url_fetcher=url_fetcher)
+    raise_on_missing([report], HINT)
+    return pdf

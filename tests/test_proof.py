@@ -1,0 +1,199 @@
+"""The proof: every artefact read as staff get it, and the evidence for auditors.
+
+Each mutation below changes a template or stylesheet the way a restyling
+quality team might, so that staff would no longer see a step; the build, the
+card or the archival PDF must then fail, naming the procedure, the artefact
+and what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXED_EPOCH, copy_project, edit
+from gitrepo import commit_all, init
+from sopkit.cli import cli
+from sopkit.pipeline import build_site
+from sopkit.source.errors import SopkitError
+from sopkit.source.expected import visible_words
+from sopkit.source.project import Project
+from sopkit.source.text import plain
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
+STEP = "D29653: {artefact}: missing step 'register-case'"
+
+
+@pytest.fixture(scope="module")
+def verified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    """The fixture handbook in git, built, and 'sopkit verify --format json' on it."""
+    root = copy_project(tmp_path_factory.mktemp("proof") / "project")
+    init(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        build_site(Project(root))
+        result = CliRunner().invoke(cli, ["--project", str(root), "verify", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return root, {f"{r['id']} {r['artefact']}": r for r in json.loads(result.output)}
+
+
+def test_verify_lists_every_artefact_of_the_seed(verified):
+    _, reports = verified
+    assert sorted(reports) == sorted(f"D29653 {a}" for a in (
+        "page", "card A4", "card A5", "ticket on the page", "ticket composer",
+        "ticket on the command line", "archival PDF"))
+
+
+@pytest.mark.parametrize("artefact", ["page", "card A4", "card A5", "archival PDF"])
+def test_every_step_phrase_and_identity_is_found(verified, artefact):
+    _, reports = verified
+    checks = reports[f"D29653 {artefact}"]["checks"]
+    assert all(c["found"] for c in checks)
+    steps = {c["key"] for c in checks if c["kind"] == "step"}
+    assert steps == {"register-case", "subject", "first-sentence", "description", "competence",
+                     "contact", "phone-support"}
+    assert sum(c["kind"] == "phrase" for c in checks) == 14
+    identity = {c["key"]: c["text"] for c in checks if c["kind"] == "identity"}
+    assert identity == {"id": "D29653", "revision": "6.00", "valid_until": "07.12.2024"}
+
+
+@pytest.mark.parametrize(("artefact", "path"), [
+    ("page", "dokumenter/D29653.html"), ("card A4", "kort/D29653-A4.pdf"),
+    ("card A5", "kort/D29653-A5.pdf"), ("ticket composer", "saksmelding/D29653.html")])
+def test_checksums_are_those_of_the_published_files(verified, artefact, path):
+    root, reports = verified
+    report = reports[f"D29653 {artefact}"]
+    assert report["path"] == path
+    assert report["sha256"] == hashlib.sha256((root / "site" / path).read_bytes()).hexdigest()
+
+
+def test_the_site_has_the_evidence_page(verified):
+    root, reports = verified
+    page = (root / "site" / "kontroll.html").read_text(encoding="utf-8")
+    for report in reports.values():
+        if report["artefact"] != "archival PDF":  # made by 'sopkit verify' and 'sopkit pdf'
+            assert report["sha256"] in page
+    assert "Kontrollert 25.11.2026" in page
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    assert not any(doc["location"].startswith("kontroll") for doc in index["docs"])
+
+
+def test_verify_table(verified):
+    root, _ = verified
+    result = CliRunner().invoke(cli, ["--project", str(root), "verify"])
+    assert result.exit_code == 0, result.output
+    assert "D29653   card A5" in result.output and "24 of 24  found" in result.output
+    assert "7 artefacts of 1 documents checked on 25.11.2026: everything found." in result.output
+
+
+# ---------------------------------------------------------------- mutations
+
+
+def _project(tmp_path: Path) -> Path:
+    root = copy_project(tmp_path / "p")
+    init(root)
+    return root
+
+
+def test_hidden_steps_on_the_page_fail_the_build(tmp_path):
+    """The first experiment of the issue: 'hidden' on every step."""
+    root = _project(tmp_path)
+    edit(root / "templates" / "site" / "_blocks.html.j2",
+         '<li id="steg-{{ step.id }}"', '<li hidden id="steg-{{ step.id }}"')
+    with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
+        build_site(Project(root))
+    assert not (root / "site").exists()
+
+
+def test_steps_hidden_by_the_sites_own_stylesheet_fail_the_build(tmp_path):
+    root = _project(tmp_path)
+    css = root / "templates" / "assets" / "stylesheets" / "sopkit.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.sop-steps { display: none; }\n",
+                   encoding="utf-8")
+    with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
+        build_site(Project(root))
+
+
+@pytest.mark.parametrize("rule", [
+    ".steps { display: none; }",  # the second experiment of the issue
+    ".steps { color: #fff; }",  # white on white
+    ".steps { position: relative; left: 400mm; }",  # pushed off the page
+])
+def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule):
+    root = _project(tmp_path)
+    css = root / "templates" / "card" / "card.css"
+    css.write_text(css.read_text(encoding="utf-8") + f"\n{rule}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(root), "card", "D29653",
+                                      "-o", str(tmp_path / "card.pdf")])
+    assert result.exit_code == 1
+    assert STEP.format(artefact="card A4") in result.output
+    assert not (tmp_path / "card.pdf").exists()
+    with pytest.raises(SopkitError, match=r"D29653: card A(4|5): missing step"):
+        build_site(Project(root))
+
+
+def test_an_archival_template_that_drops_the_steps_fails(tmp_path):
+    root = _project(tmp_path)
+    edit(root / "templates" / "pdf" / "archival.html.j2", "{{ steps(b.steps) }}", "")
+    commit_all(root, "drop the steps")
+    result = CliRunner().invoke(cli, ["--project", str(root), "pdf", "D29653",
+                                      "-o", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 1
+    assert STEP.format(artefact="archival PDF") in result.output
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_verify_fails_on_a_site_changed_after_the_build(verified, tmp_path):
+    root, _ = verified
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    page = copy / "site" / "dokumenter" / "D29653.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "Sakene meldes inn via Min Sykehuspartner.", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(copy), "verify"])
+    assert result.exit_code == 1
+    assert "missing step 'register-case'" in result.output
+
+
+# ---------------------------------------------------------------- expectations
+
+
+EDGE_CASES = ["*kursiv* og **fet**", "a `kode <b>` b", "[tekst](https://x.no) & <b>",
+              "a\\*b", "&amp; &lt; &#39;", "linje\nny", "[x](javascript:alert(1))",
+              "![i](http://evil.example/i.png)", "x_y_z", "**ufullstendig", "`a``b`",
+              "[a *b*](http://x)", "snake_case_word", "_a_ b", "2 * 3 * 4", "**a *b* c**",
+              "`` a ` b ``", "\\`x\\`", "\\[x](y)", "[a \\] b](https://x)"]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_own_markdown_to_text_agrees_with_the_renderer(text):
+    """The expectations are derived apart from the renderer: both must read alike."""
+    assert visible_words(text) == plain(text)
+
+
+def test_own_markdown_to_text_agrees_on_every_fixture_text():
+    import yaml
+
+    from conftest import PROCEDURES, REPO
+
+    texts: list[str] = []
+    for path in [*(PROCEDURES / "documents").glob("*.yml"),
+                 *(REPO / "tests" / "data").glob("*.yml")]:
+        stack = [yaml.safe_load(path.read_text(encoding="utf-8"))]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                texts.append(item)
+            elif isinstance(item, dict):
+                stack += item.values()
+            elif isinstance(item, list):
+                stack += item
+    assert len(texts) > 100
+    assert [t for t in texts if visible_words(t) != plain(t)] == []
