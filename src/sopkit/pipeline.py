@@ -7,14 +7,13 @@ build (MkDocs) -> verify (each output holds what the procedure mandates) ->
 publish (swap the new site in).
 
 Everything is read and checked before anything is written. The site is built
-into a temporary folder beside the target and swapped in only when the whole
-build has succeeded, so a failed or interrupted build leaves the previous
-``site/`` intact.
+into a temporary folder beside the target and exchanged with it only when the
+whole build has succeeded (:mod:`sopkit.publish`), so a failed or interrupted
+build leaves the previous ``site/`` intact.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from sopkit.outputs.evidence import raise_on_missing
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.urls import ASSETS
 from sopkit.proof import HINT, verify_outputs
+from sopkit.publish import build_lock, check_target, publish, recover, remove, staging_for
 from sopkit.quality.history import History, in_force
 from sopkit.source.errors import ContentError, InvalidInput
 from sopkit.source.library import Library, read_library
@@ -79,21 +79,25 @@ def build_site(
     target: Path | None = None,
     progress: Progress = _quiet,
 ) -> BuildReport:
-    """Build the handbook into ``target`` (default ``site/``)."""
+    """Build the handbook into ``target`` (default ``site/``; another target must be new,
+    empty or a site sopkit built: see :mod:`sopkit.publish`)."""
+    if target is not None and target.resolve() != project.site.resolve():
+        check_target(target, project)
     target = (target or project.site).resolve()
     report = BuildReport()
     phase = _Phases(report, progress)
+    with build_lock(project):
+        recover(target)
+        phase("reading procedure/")
+        library = read_library(project.procedures, strict=strict)
+        report.procedures = len(library.procedures)
+        report.warnings = [w.format() for w in library.warnings.sorted()]
 
-    phase("reading procedure/")
-    library = read_library(project.procedures, strict=strict)
-    report.procedures = len(library.procedures)
-    report.warnings = [w.format() for w in library.warnings.sorted()]
-
-    # Pages are about two per procedure: enough of them are built by several MkDocs
-    # processes, which start now and get ready while sopkit renders.
-    with site.Processes(site.shard_count(2 * report.procedures)) as processes:
-        _render_and_publish(library, project, target, report, phase, processes)
-    phase.done()
+        # Pages are about two per procedure: enough of them are built by several MkDocs
+        # processes, which start now and get ready while sopkit renders.
+        with site.Processes(site.shard_count(2 * report.procedures)) as processes:
+            _render_and_publish(library, project, target, report, phase, processes)
+        phase.done()
     return report
 
 
@@ -117,8 +121,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     report.cards = len(cards)
 
     phase("building the site with MkDocs")
-    staging = target.with_name(f".{target.name}.building")
-    _remove(staging)
+    staging = staging_for(target)
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
                                    processes=processes)
@@ -131,23 +134,6 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         fill_evidence(staging, project.templates, reports, library.today)
         report.verified = len(reports)
         phase("publishing")
-        _swap(staging, target)
+        publish(staging, target)
     finally:
-        _remove(staging)
-
-
-def _swap(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with two renames."""
-    old = target.with_name(f".{target.name}.old")
-    _remove(old)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    _remove(old)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
+        remove(staging)

@@ -41,7 +41,7 @@ def verify_outputs(library: Library, published: Library, drafts: dict[str, Proce
     """
     stylesheets = sorted((project.templates / ASSETS / "stylesheets").glob("*.css"))
     reports = verify_site(published, site, drafts, archived_texts(library, history),
-                          stylesheets)
+                          stylesheets, cache=project.build / "cache" / "page-checks.json")
     reports += verify_tickets(published, project, site)
     if cards is None:
         cards = [verify_card(proc, size, (site / CARD_PDF.format(id=proc.id, size=size))

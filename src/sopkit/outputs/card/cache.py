@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from sopkit.outputs.card.content import card_document
 from sopkit.outputs.card.layout import PAPER, CardRenderer
@@ -134,40 +135,54 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
 
     cache.mkdir(parents=True, exist_ok=True)
     findings: list[Finding] = []
+    reports = _load_reports(cache)
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
         if isinstance(pdfs, ContentError):
             findings += pdfs.findings
             continue
         for size, (pdf, report) in pdfs.items():  # into the cache as they come
             _write_atomic(wanted[job.proc.id, size], pdf)
-            _write_atomic(_report_path(wanted[job.proc.id, size]),
-                          json.dumps(report.to_json(), ensure_ascii=False).encode())
-    if findings:
-        raise ContentError(findings)
+            reports[wanted[job.proc.id, size].name] = report.to_json()
     if prune:
         keep = set(wanted.values())
         _prune(cache.glob("*.pdf"), keep=keep)
-        _prune(cache.glob("*.json"), keep={_report_path(path) for path in keep})
+        reports = {name: r for name, r in reports.items() if cache / name in keep}
+    if todo or prune:
+        _write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
+    if findings:
+        raise ContentError(findings)
     return wanted
 
 
 def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[Report]:
-    """The reports of the cards :func:`prepare_cards` gave, kept beside them in the cache
-    (a card cached without one is checked again now)."""
-    reports = []
+    """The reports of the cards :func:`prepare_cards` gave, kept in the cache with them
+    (a card cached without one is read and checked again now)."""
+    if not cached:
+        return []
+    cache = next(iter(cached.values())).parent
+    known = _load_reports(cache)
+    reports, checked = [], False
     for (doc_id, size), path in cached.items():
         try:
-            reports.append(Report.from_json(json.loads(_report_path(path).read_bytes())))
-        except (OSError, ValueError, KeyError):
-            report = verify_card(library.get(doc_id), size, path.read_bytes())
-            _write_atomic(_report_path(path),
-                          json.dumps(report.to_json(), ensure_ascii=False).encode())
-            reports.append(report)
+            reports.append(Report.from_json(known[path.name]))
+        except (KeyError, TypeError, ValueError):
+            reports.append(verify_card(library.get(doc_id), size, path.read_bytes()))
+            known[path.name], checked = reports[-1].to_json(), True
+    if checked:
+        _write_atomic(cache / REPORTS, json.dumps(known, ensure_ascii=False).encode())
     return reports
 
 
-def _report_path(pdf: Path) -> Path:
-    return pdf.with_suffix(".json")
+REPORTS = "reports.json"
+"""In the card cache: each cached card's report, by the card's file name."""
+
+
+def _load_reports(cache: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((cache / REPORTS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path, *,

@@ -13,10 +13,15 @@ not checked here.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sopkit.outputs.evidence import Report, check
+from sopkit.outputs import htmltext
+from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.htmltext import article, hidden_classes, html_text
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.source.expected import full_text
@@ -29,10 +34,18 @@ HINT = ("a template in templates/site/, or a rule in the site's stylesheets, dro
 
 def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | None = None,
                 archived: Mapping[str, Procedure] | None = None,
-                stylesheets: Iterable[Path] = ()) -> list[Report]:
+                stylesheets: Iterable[Path] = (), cache: Path | None = None) -> list[Report]:
     """Check every procedure page (texts in force), draft page and archived text
-    (``archived``: docs page -> the revision's text) in ``site``."""
+    (``archived``: docs page -> the revision's text) in ``site``.
+
+    ``cache``: a file that keeps what was found on each page, by the page's bytes,
+    what it must show and this checker's code, so that a page built again with
+    the same bytes is not parsed again (a rebuild changes few pages).
+    """
     hidden = hidden_classes(stylesheets)
+    salt = hashlib.sha256("\0".join([*sorted(hidden), *_CODE]).encode()).hexdigest()
+    known = _load(cache)
+    found: dict[str, list[bool]] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
               for doc_id, p in (drafts or {}).items()]
@@ -42,6 +55,33 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     for artefact, page, proc in pages:
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
-        text = html_text(article(data.decode("utf-8")), hidden) if data else ""
-        reports.append(check(proc.id, artefact, built(page), data, text, full_text(proc)))
+        items = full_text(proc)
+        key = hashlib.sha256(salt.encode() + data + json.dumps(
+            [(i.kind, i.key, i.text) for i in items], ensure_ascii=False).encode()).hexdigest()
+        if key in known and len(known[key]) == len(items):
+            report = Report(proc.id, artefact, built(page), sha256(data),
+                            tuple(Check(i, f) for i, f in zip(items, known[key], strict=True)))
+        else:
+            text = html_text(article(data.decode("utf-8")), hidden) if data else ""
+            report = check(proc.id, artefact, built(page), data, text, items)
+        found[key] = [c.found for c in report.checks]
+        reports.append(report)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(found), encoding="utf-8")
+        os.replace(temp, cache)
     return reports
+
+
+# The code that decides what a page shows: a change to it checks every page again.
+_CODE = [Path(module.__file__ or "").read_text(encoding="utf-8")
+         for module in (htmltext, sys.modules[__name__])]
+
+
+def _load(cache: Path | None) -> dict[str, list[bool]]:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

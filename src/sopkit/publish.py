@@ -1,0 +1,128 @@
+"""Putting a built site in place: safely, whole, and one build at a time.
+
+* **A target that cannot be the project.** ``sopkit build -o DIR`` writes only
+  into a folder that does not exist, is empty, or is a site sopkit built
+  before (it holds the marker file :data:`MARKER`), and never into, or above,
+  the project, ``procedure/``, ``templates/``, ``.git`` or the home folder.
+* **No moment without a site.** The new site is built beside the target and
+  exchanged with it in one atomic step (``renameat2(RENAME_EXCHANGE)`` on
+  Linux). Where the file system cannot exchange, two renames are used, and a
+  build that was killed between them is repaired by the next one (the old site
+  is put back before anything else).
+* **One build at a time.** A build holds a lock (``build/build.lock``) from
+  start to end; a second build of the same project stops with a message.
+  Staging folders carry the build's process ID.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sopkit.source.errors import SopkitError
+from sopkit.source.project import Project
+
+MARKER = ".sopkit-site"
+"""Written into every site sopkit builds: a folder holding it may be replaced."""
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def check_target(target: Path, project: Project) -> None:
+    """Refuse a ``-o`` target that is, holds or lies in something precious, or that
+    holds files sopkit did not write."""
+    where = target.resolve()
+    precious = {project.root: "the project", project.procedures: "procedure/",
+                project.templates: "templates/", project.root / ".git": ".git",
+                Path.home(): "your home folder"}
+    for path, name in precious.items():
+        path = path.resolve()
+        if where == path or path.is_relative_to(where):
+            raise SopkitError(f"-o {target}: refusing to build into {where}: it "
+                              f"{'is' if where == path else 'holds'} {name}"
+                              "\n    hint: give a new or empty folder, e.g. -o /tmp/handbok")
+    for path, name in ((project.procedures, "procedure/"), (project.templates, "templates/")):
+        if where.is_relative_to(path.resolve()):
+            raise SopkitError(f"-o {target}: refusing to build inside {name}"
+                              "\n    hint: give a folder outside procedure/ and templates/")
+    if where.exists() and not where.is_dir():
+        raise SopkitError(f"-o {target}: {where} is a file, not a folder")
+    if where.is_relative_to(project.build.resolve()):
+        return  # sopkit's own working folder (the preview builds there)
+    if where.is_dir() and any(where.iterdir()) and not (where / MARKER).is_file():
+        raise SopkitError(f"-o {target}: {where} is not empty and is not a site sopkit built "
+                          f"(it has no {MARKER})\n    hint: give a new or empty folder")
+
+
+@contextmanager
+def build_lock(project: Project) -> Iterator[None]:
+    """Hold the project's build lock; :class:`SopkitError` if another build has it."""
+    project.build.mkdir(parents=True, exist_ok=True)
+    with (project.build / "build.lock").open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SopkitError("another sopkit build of this project is running"
+                              "\n    hint: wait for it to finish, then build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def staging_for(target: Path) -> Path:
+    """This build's own staging folder beside ``target``."""
+    return target.with_name(f".{target.name}.building-{os.getpid()}")
+
+
+def recover(target: Path) -> None:
+    """Repair what a killed build left beside ``target`` (call under the build lock):
+    put the old site back if it was moved aside and the new one never arrived,
+    and remove staging folders."""
+    old = target.with_name(f".{target.name}.old")
+    if not target.exists() and old.is_dir():
+        old.rename(target)
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        remove(leftover)
+    remove(old)
+
+
+def publish(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` with no moment without a site."""
+    (new / MARKER).write_text("Built by sopkit; 'sopkit build -o' may replace this folder.\n",
+                              encoding="utf-8")
+    if target.exists() and _exchange(new, target):
+        remove(new)  # it holds the old site now
+        return
+    old = target.with_name(f".{target.name}.old")
+    remove(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    remove(old)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system or file system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

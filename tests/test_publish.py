@@ -1,0 +1,155 @@
+"""Publishing: a target that cannot be the project, no moment without a site, one build
+at a time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXED_EPOCH, copy_project
+from sopkit import publish
+from sopkit.cli import cli
+from sopkit.pipeline import build_site
+from sopkit.source.errors import SopkitError
+from sopkit.source.project import Project
+
+pytestmark = pytest.mark.usefixtures("fixed_today")
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    return copy_project(tmp_path / "project")
+
+
+def _build(root: Path, *args: str):
+    return CliRunner().invoke(cli, ["--project", str(root), "build", *args])
+
+
+@pytest.mark.parametrize(("target", "says"), [
+    (".", "it is the project"),
+    ("..", "it holds the project"),
+    ("procedure", "it is procedure/"),
+    ("templates", "it is templates/"),
+    ("procedure/site", "inside procedure/"),
+    ("~", "your home folder"),
+])
+def test_a_target_that_is_or_holds_something_precious_is_refused(root, target, says):
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    path = Path(target).expanduser() if target == "~" else root / target
+    result = _build(root, "-o", str(path))
+    assert result.exit_code == 1, result.output
+    assert "refusing to build" in result.output and says in result.output
+    assert sorted(p.relative_to(root) for p in root.rglob("*")
+                  if not p.is_relative_to(root / "build")) == [
+        p for p in before if not (root / p).is_relative_to(root / "build")]
+
+
+def test_a_folder_with_other_files_is_refused(root, tmp_path):
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "viktig.txt").write_text("ikke slett", encoding="utf-8")
+    result = _build(root, "-o", str(other))
+    assert result.exit_code == 1 and "is not empty and is not a site sopkit built" in result.output
+    assert (other / "viktig.txt").read_text(encoding="utf-8") == "ikke slett"
+
+
+def test_a_new_empty_or_earlier_site_folder_is_built_into(root, tmp_path):
+    target = tmp_path / "ut"
+    assert _build(root, "-o", str(target)).exit_code == 0
+    assert (target / publish.MARKER).is_file() and (target / "index.html").is_file()
+    assert _build(root, "-o", str(target)).exit_code == 0  # a site sopkit built
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    assert _build(root, "-o", str(empty)).exit_code == 0
+
+
+def test_the_exchange_is_atomic_when_the_file_system_can(root, monkeypatch):
+    build_site(Project(root))
+    renames: list[tuple[Path, Path]] = []
+    real = Path.rename
+    monkeypatch.setattr(Path, "rename", lambda self, to: renames.append((self, to))
+                        or real(self, to))
+    build_site(Project(root))
+    assert renames == []  # renameat2(RENAME_EXCHANGE): one step, no rename
+    assert (root / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("killed_at", [1, 2])
+def test_a_build_killed_between_two_renames_is_repaired(root, monkeypatch, killed_at):
+    """Where the file system cannot exchange: kill the build at each rename of the
+    publish step; the site is there afterwards, or the next build puts it back."""
+    build_site(Project(root))
+    first = (root / "site" / "index.html").read_bytes()
+    monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    real = Path.rename
+    count = 0
+
+    def rename(self: Path, to: Path) -> Path:
+        nonlocal count
+        count += 1
+        if count == killed_at:
+            raise KeyboardInterrupt  # stands in for SIGKILL at this point
+        return real(self, to)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(Project(root))
+    monkeypatch.setattr(Path, "rename", real)
+    if killed_at == 2:  # the old site was moved aside, the new one never arrived
+        assert not (root / "site").exists() and (root / ".site.old").is_dir()
+    build_site(Project(root))
+    assert (root / "site" / "index.html").read_bytes() == first
+    assert not list(root.glob(".site.*"))
+
+
+def test_one_build_at_a_time(root):
+    """A second build while one holds the lock stops with a message."""
+    script = ("import sys, time; from pathlib import Path\n"
+              "from sopkit import publish; from sopkit.source.project import Project\n"
+              "with publish.build_lock(Project(Path(sys.argv[1]))):\n"
+              "    print('locked', flush=True); time.sleep(30)\n")
+    holder = subprocess.Popen([sys.executable, "-c", script, str(root)],
+                              stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        result = _build(root)
+        assert result.exit_code == 1
+        assert "another sopkit build of this project is running" in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert time.monotonic() - started < 20  # refused, not waited
+        assert not (root / "site").exists()
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert _build(root).exit_code == 0
+
+
+def test_two_builds_at_once_leave_one_whole_site(root):
+    command = [sys.executable, "-m", "sopkit", "--project", str(root), "build"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env) for _ in range(2)]
+    outcomes = []
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        outcomes.append((run.returncode, err))
+    assert any(code == 0 for code, _ in outcomes)
+    for code, err in outcomes:
+        assert "Traceback" not in err
+        if code:
+            assert "another sopkit build of this project is running" in err
+    assert (root / "site" / "assets").is_dir() and (root / "site" / "index.html").is_file()
+
+
+def test_check_target_needs_no_build(root):
+    with pytest.raises(SopkitError, match="it is the project"):
+        publish.check_target(root, Project(root))
