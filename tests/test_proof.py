@@ -66,7 +66,8 @@ def test_every_step_phrase_and_identity_is_found(verified, artefact):
 
 @pytest.mark.parametrize(("artefact", "path"), [
     ("page", "dokumenter/D29653.html"), ("card A4", "kort/D29653-A4.pdf"),
-    ("card A5", "kort/D29653-A5.pdf"), ("ticket composer", "saksmelding/D29653.html")])
+    ("card A5", "kort/D29653-A5.pdf"), ("ticket composer", "saksmelding/D29653.html"),
+    ("archival PDF", "arkiv/pdf/D29653-6.00.pdf")])
 def test_checksums_are_those_of_the_published_files(verified, artefact, path):
     root, reports = verified
     report = reports[f"D29653 {artefact}"]
@@ -78,8 +79,7 @@ def test_the_site_has_the_evidence_page(verified):
     root, reports = verified
     page = (root / "site" / "kontroll.html").read_text(encoding="utf-8")
     for report in reports.values():
-        if report["artefact"] != "archival PDF":  # made by 'sopkit verify' and 'sopkit pdf'
-            assert report["sha256"] in page
+        assert report["sha256"] in page
     assert "Kontrollert 25.11.2026" in page
     index = json.loads((root / "site" / "search" / "search_index.json").read_text())
     assert not any(doc["location"].startswith("kontroll") for doc in index["docs"])
@@ -148,6 +148,18 @@ def test_an_archival_template_that_drops_the_steps_fails(tmp_path):
     assert result.exit_code == 1
     assert STEP.format(artefact="archival PDF") in result.output
     assert not (tmp_path / "a.pdf").exists()
+    with pytest.raises(SopkitError, match=STEP.format(artefact="archival PDF")):
+        build_site(Project(root))
+    assert not (root / "site").exists()
+
+
+def test_the_published_archival_pdf_is_the_one_sopkit_pdf_writes(verified, tmp_path):
+    root, _ = verified
+    result = CliRunner().invoke(cli, ["--project", str(root), "pdf", "D29653",
+                                      "-o", str(tmp_path / "a.pdf")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.pdf").read_bytes() == (
+        root / "site" / "arkiv" / "pdf" / "D29653-6.00.pdf").read_bytes()
 
 
 def test_verify_fails_on_a_site_changed_after_the_build(verified, tmp_path):

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopkit.outputs import card, site, ticket
+from sopkit.outputs.archival.cache import prepare_archival
 from sopkit.outputs.evidence import raise_on_missing
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.urls import ASSETS
+from sopkit.outputs.workers import place
 from sopkit.proof import HINT, verify_outputs
 from sopkit.publish import build_lock, check_target, publish, recover, remove, staging_for
 from sopkit.quality.history import History, in_force
@@ -120,16 +122,21 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         raise InvalidInput(library.locate(exc.findings)) from None
     report.cards = len(cards)
 
+    phase("rendering archival PDFs")
+    archival = prepare_archival(library, published, history, project)
+
     phase("building the site with MkDocs")
     staging = staging_for(target)
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
                                    processes=processes)
-        phase("placing wall cards")
+        phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
+        place({name: path for name, (path, _) in archival.items()}, staging, previous=target)
         phase("verifying outputs")
         reports = verify_outputs(library, published, drafts, history, project, staging,
-                                 cards=card.reports(cards, published))
+                                 cards=card.reports(cards, published),
+                                 archival=[report for _, report in archival.values()])
         raise_on_missing(reports, HINT)
         fill_evidence(staging, project.templates, reports, library.today)
         report.verified = len(reports)

@@ -153,9 +153,10 @@ def verify_command(project: Project, fmt: str) -> None:
 
     Reads each artefact as staff get it: the procedure, draft and archived pages
     in site/ (through an HTML parser, hidden text left out), each wall card's
-    PDF in every size, the ticket on the page, in the composer and on the
-    command line, and the archival PDF of each revision in force (rendered
-    now). Lists what was checked and found, with each artefact's SHA-256.
+    PDF in every size and the archival PDF of each revision in force (their
+    text read back from the PDF), the ticket on the page, in the composer and
+    on the command line. Lists what was checked and found, with each
+    artefact's SHA-256.
     Exits 1 when anything is missing.
     """
     from sopkit.outputs.evidence import dumps
@@ -166,8 +167,7 @@ def verify_command(project: Project, fmt: str) -> None:
     published, drafts = in_force(library, history)
     if not project.site.is_dir():
         raise SopkitError(f"{project.site} does not exist\n    hint: run ./scripts/build first")
-    reports = verify_outputs(library, published, drafts, history, project, project.site,
-                             archival=True)
+    reports = verify_outputs(library, published, drafts, history, project, project.site)
     if fmt == "json":
         click.echo(dumps(reports), nl=False)
     else:

@@ -24,6 +24,8 @@ CHANGES_PAGE = "endringer/{id}.md"
 REVISION_PAGE = "arkiv/{id}-{revision}.md"
 REVISIONS_PAGE = "arkiv/revisjoner.md"
 CARD_PDF = "kort/{id}-{size}.pdf"
+ARCHIVAL_PDF = "arkiv/pdf/{id}-{revision}.pdf"
+"""The archival PDF (PDF/A) of a revision in force."""
 EVIDENCE_PAGE = "kontroll.md"
 
 ASSETS = "assets"
@@ -46,6 +48,7 @@ PAGES: dict[str, str] = {
     "revision": REVISION_PAGE,
     "revisions": REVISIONS_PAGE,
     "card": CARD_PDF,
+    "archival": ARCHIVAL_PDF,
     "evidence": EVIDENCE_PAGE,
     "quality_css": QUALITY_CSS,
     "composer_js": COMPOSER_JS,

@@ -11,18 +11,12 @@ when every card is made are the PDFs written to the output folder.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import hashlib
-import importlib.util
 import json
-import math
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -35,6 +29,7 @@ from sopkit.outputs.evidence import Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
+from sopkit.outputs.workers import code_files, in_workers, place
 from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -187,34 +182,12 @@ def _load_reports(cache: Path) -> dict[str, Any]:
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path, *,
                 previous: Path | None = None) -> list[Path]:
-    """Put the cached cards at ``out_dir/kort/{id}-{size}.pdf``; remove cards no longer made.
-
-    The cache is copied, never linked: a change made to a published card must
-    not reach it. A card that ``previous`` (the site being replaced) already
-    has, byte for byte, is hard-linked from there instead: that file leaves with
-    the old site, so the new site shares it with nothing (2000 copies took 0.8 s).
-    """
-    written = []
-    for (doc_id, size), source in cached.items():
-        name = CARD_PDF.format(id=doc_id, size=size)
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        content = source.read_bytes()
-        if previous is None or not _link_if_same(previous / name, content, path):
-            path.write_bytes(content)
-        written.append(path)
+    """Put the cached cards at ``out_dir/kort/{id}-{size}.pdf`` (:func:`place`); remove
+    cards no longer made."""
+    written = place({CARD_PDF.format(id=doc_id, size=size): source
+                     for (doc_id, size), source in cached.items()}, out_dir, previous=previous)
     _prune(_old_cards(out_dir), keep=set(written))
     return written
-
-
-def _link_if_same(old: Path, content: bytes, path: Path) -> bool:
-    try:
-        if old.stat().st_size != len(content) or old.read_bytes() != content:
-            return False
-        os.link(old, path)
-    except OSError:
-        return False
-    return True
 
 
 def render_salt(setting: Setting) -> str:
@@ -237,44 +210,9 @@ def render_salt(setting: Setting) -> str:
     return digest.hexdigest()
 
 
-@cache
 def rendering_code() -> tuple[Path, ...]:
-    """The source files of :data:`RENDERING_MODULES` and of every sopkit module they
-    import, directly or not (read from their import statements, not listed by hand)."""
-    found: dict[str, Path] = {}
-    todo = list(RENDERING_MODULES)
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin is not None, name
-        found[name] = Path(spec.origin)
-        todo += _imported_modules(found[name])
-    return tuple(sorted(found.values()))
-
-
-def _imported_modules(path: Path) -> list[str]:
-    """The sopkit modules a source file imports (``from sopkit.x import y`` may import
-    the module ``sopkit.x.y``)."""
-    names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names
-                      if node.module.startswith("sopkit")
-                      and importlib.util.find_spec(node.module) is not None
-                      and _is_module(f"{node.module}.{alias.name}")]
-    return [name for name in names if name == "sopkit" or name.startswith("sopkit.")]
-
-
-def _is_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
+    """The source files of :data:`RENDERING_MODULES` and every sopkit module they import."""
+    return code_files(RENDERING_MODULES)
 
 
 def card_key(proc: Procedure, size: str, salt: str) -> str:
@@ -300,21 +238,7 @@ def _renderer(project: Project) -> CardRenderer:
 def _render_all(todo: list[CardJob], setting: Setting, jobs: int
                 ) -> Iterator[Rendered | ContentError]:
     """PDFs for ``todo``, in order; in worker processes when that pays off."""
-    workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
-    if workers == 1:
-        renderer = _renderer(setting.project)
-        yield from (setting.try_render(job, renderer) for job in todo)
-        return
-    # spawn, not fork: a fresh interpreter per worker shares no threads or
-    # fontconfig state with the parent.
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, min(16, math.ceil(len(todo) / (workers * 4))))
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                               initargs=(setting,))
-    try:
-        yield from pool.map(_render_in_worker, todo, chunksize=chunk)
-    finally:  # on the first error, do not wait for the rest of the cards
-        pool.shutdown(cancel_futures=True)
+    return in_workers(_render_in_worker, todo, jobs=jobs, start=_start_worker, args=(setting,))
 
 
 _WORKER: tuple[Setting, CardRenderer] | None = None

@@ -1,0 +1,113 @@
+"""The archival PDFs of the revisions in force, for the site: cached, rendered, checked.
+
+Like the wall cards, each PDF is cached under a key of everything that shapes
+it: the revision's text and record, the titles it refers to, the handbook's
+settings and application register, ``templates/pdf/``, the code that renders
+it (read from its imports) and the libraries' versions. The ones not in the
+cache are rendered and read back (:mod:`.verify`) in worker processes; their
+reports are kept in the cache beside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from sopkit.outputs.archival.document import render_archival
+from sopkit.outputs.evidence import Report
+from sopkit.outputs.pdf import font_version
+from sopkit.outputs.urls import ARCHIVAL_PDF
+from sopkit.outputs.workers import code_files, in_workers
+from sopkit.quality.history import History, Version
+from sopkit.source.library import Library
+from sopkit.source.project import Project
+
+RENDERING_MODULES = ("sopkit.outputs.archival.document", "sopkit.outputs.archival.verify")
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py",
+                       "pdfminer.six", "fontpkg-atkinson-hyperlegible")
+REPORTS = "reports.json"
+
+
+def prepare_archival(library: Library, published: Library, history: History, project: Project,
+                     *, jobs: int = 2) -> dict[str, tuple[Path, Report]]:
+    """Site-relative name -> (cached PDF, report) of the archival PDF of every revision
+    in force (``published``: the texts in force). The cache keeps only these."""
+    cache = project.build / "cache" / "archival"
+    salt = _salt(library, project)
+    titles = {p.id: p.title for p in library.procedures}
+    wanted: dict[str, tuple[Path, Version]] = {}
+    for proc in published.current():
+        last = proc.last_approved
+        if last is None:
+            continue
+        found = history.version(proc.id, last.revision)
+        refs = json.dumps([titles.get(r.document, "") for r in found.proc.references])
+        key = hashlib.sha256(f"{salt}\0{found.proc.model_dump_json()}\0"
+                             f"{found.revision.model_dump_json()}\0{refs}".encode()).hexdigest()
+        name = ARCHIVAL_PDF.format(id=proc.id, revision=last.revision)
+        wanted[name] = (cache / f"{key}.pdf", found)
+    reports = _load(cache)
+    todo = [(name, found) for name, (path, found) in wanted.items()
+            if not path.exists() or path.name not in reports]
+    cache.mkdir(parents=True, exist_ok=True)
+    for (name, _), (pdf, report) in zip(
+            todo, in_workers(_render, [found for _, found in todo], jobs=jobs, start=_start,
+                             args=(library, project)), strict=True):
+        path = wanted[name][0]
+        _write(path, pdf)
+        reports[path.name] = report.to_json()
+    keep = {path.name for path, _ in wanted.values()}
+    for stale in cache.glob("*.pdf"):
+        if stale.name not in keep:
+            stale.unlink()
+    _write(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
+                                       ensure_ascii=False).encode())
+    return {name: (path, Report.from_json(reports[path.name]))
+            for name, (path, _) in wanted.items()}
+
+
+def _salt(library: Library, project: Project) -> str:
+    digest = hashlib.sha256(library.handbook.model_dump_json().encode())
+    digest.update(json.dumps({k: a.model_dump(mode="json") for k, a in
+                              sorted(library.applications.items())}).encode())
+    folder = project.templates / "pdf"
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in code_files(RENDERING_MODULES):
+        digest.update(path.read_bytes() + b"\0")
+    digest.update(font_version().encode())
+    for name in RENDERING_LIBRARIES:
+        digest.update(f"{name}=={version(name)}\0".encode())
+    return digest.hexdigest()
+
+
+_WORKER: tuple[Library, Project] | None = None
+
+
+def _start(library: Library, project: Project) -> None:
+    global _WORKER
+    _WORKER = library, project
+
+
+def _render(found: Version) -> tuple[bytes, Report]:
+    assert _WORKER is not None
+    library, project = _WORKER
+    return render_archival(found, library, project)
+
+
+def _load(cache: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((cache / REPORTS).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
