@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import math
 import multiprocessing
 import os
@@ -106,3 +107,19 @@ def _link_if_same(old: Path, content: bytes, path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def read_index(path: Path) -> dict[str, Any]:
+    """A cache's JSON index (a mapping); empty if it is missing or damaged."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole: a temporary file beside it, renamed over it."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from sopkit.outputs.archival.document import render_archival
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.urls import ARCHIVAL_PDF
-from sopkit.outputs.workers import code_files, in_workers
+from sopkit.outputs.workers import code_files, in_workers, read_index, write_atomic
 from sopkit.quality.history import History, Version
 from sopkit.source.library import Library
 from sopkit.source.project import Project
@@ -50,7 +48,7 @@ def prepare_archival(library: Library, published: Library, history: History, pro
                              f"{found.revision.model_dump_json()}\0{refs}".encode()).hexdigest()
         name = ARCHIVAL_PDF.format(id=proc.id, revision=last.revision)
         wanted[name] = (cache / f"{key}.pdf", found)
-    reports = _load(cache)
+    reports = read_index(cache / REPORTS)
     todo = [(name, found) for name, (path, found) in wanted.items()
             if not path.exists() or path.name not in reports]
     cache.mkdir(parents=True, exist_ok=True)
@@ -58,13 +56,13 @@ def prepare_archival(library: Library, published: Library, history: History, pro
             todo, in_workers(_render, [found for _, found in todo], jobs=jobs, start=_start,
                              args=(library, project)), strict=True):
         path = wanted[name][0]
-        _write(path, pdf)
+        write_atomic(path, pdf)
         reports[path.name] = report.to_json()
     keep = {path.name for path, _ in wanted.values()}
     for stale in cache.glob("*.pdf"):
         if stale.name not in keep:
             stale.unlink()
-    _write(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
+    write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
                                        ensure_ascii=False).encode())
     return {name: (path, Report.from_json(reports[path.name]))
             for name, (path, _) in wanted.items()}
@@ -97,17 +95,3 @@ def _render(found: Version) -> tuple[bytes, Report]:
     assert _WORKER is not None
     library, project = _WORKER
     return render_archival(found, library, project)
-
-
-def _load(cache: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((cache / REPORTS).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)

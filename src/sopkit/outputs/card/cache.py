@@ -14,12 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from sopkit.outputs.card.content import card_document
 from sopkit.outputs.card.layout import PAPER, CardRenderer
@@ -29,7 +27,7 @@ from sopkit.outputs.evidence import Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
-from sopkit.outputs.workers import code_files, in_workers, place
+from sopkit.outputs.workers import code_files, in_workers, place, read_index, write_atomic
 from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -130,20 +128,20 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
 
     cache.mkdir(parents=True, exist_ok=True)
     findings: list[Finding] = []
-    reports = _load_reports(cache)
+    reports = read_index(cache / REPORTS)
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
         if isinstance(pdfs, ContentError):
             findings += pdfs.findings
             continue
         for size, (pdf, report) in pdfs.items():  # into the cache as they come
-            _write_atomic(wanted[job.proc.id, size], pdf)
+            write_atomic(wanted[job.proc.id, size], pdf)
             reports[wanted[job.proc.id, size].name] = report.to_json()
     if prune:
         keep = set(wanted.values())
         _prune(cache.glob("*.pdf"), keep=keep)
         reports = {name: r for name, r in reports.items() if cache / name in keep}
     if todo or prune:
-        _write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
+        write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
     if findings:
         raise ContentError(findings)
     return wanted
@@ -155,7 +153,7 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
     if not cached:
         return []
     cache = next(iter(cached.values())).parent
-    known = _load_reports(cache)
+    known = read_index(cache / REPORTS)
     reports, checked = [], False
     for (doc_id, size), path in cached.items():
         try:
@@ -164,20 +162,12 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
             reports.append(verify_card(library.get(doc_id), size, path.read_bytes()))
             known[path.name], checked = reports[-1].to_json(), True
     if checked:
-        _write_atomic(cache / REPORTS, json.dumps(known, ensure_ascii=False).encode())
+        write_atomic(cache / REPORTS, json.dumps(known, ensure_ascii=False).encode())
     return reports
 
 
 REPORTS = "reports.json"
 """In the card cache: each cached card's report, by the card's file name."""
-
-
-def _load_reports(cache: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((cache / REPORTS).read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path, *,
@@ -256,12 +246,6 @@ def _render_in_worker(job: CardJob) -> Rendered | ContentError:
 
 
 # ---------------------------------------------------------------- files
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
 
 
 def _old_cards(out_dir: Path) -> Iterable[Path]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from sopkit.outputs import htmltext
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.htmltext import article, hidden_classes, html_text
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
+from sopkit.outputs.workers import read_index, write_atomic
 from sopkit.source.expected import full_text
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -44,7 +44,7 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     """
     hidden = hidden_classes(stylesheets)
     salt = hashlib.sha256("\0".join([*sorted(hidden), *_CODE]).encode()).hexdigest()
-    known = _load(cache)
+    known = read_index(cache) if cache else {}
     found: dict[str, list[bool]] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
@@ -68,20 +68,10 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         reports.append(report)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        temp = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-        temp.write_text(json.dumps(found), encoding="utf-8")
-        os.replace(temp, cache)
+        write_atomic(cache, json.dumps(found).encode())
     return reports
 
 
 # The code that decides what a page shows: a change to it checks every page again.
 _CODE = [Path(module.__file__ or "").read_text(encoding="utf-8")
          for module in (htmltext, sys.modules[__name__])]
-
-
-def _load(cache: Path | None) -> dict[str, list[bool]]:
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8")) if cache else {}
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
