@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from browser import serve
@@ -47,3 +49,86 @@ def test_a_title_with_markup_is_text_in_every_page(browser, hostile_site, path):
     assert f"Medisinsk {SCRIPT}" in nav  # shown as the text it is
     assert f"Melding av hastesaker {SCRIPT}" in page.locator("body").inner_text()
     page.close()
+
+
+# ---------------------------------------------------------------- heading fields, links
+
+
+HEADING_ATTACKS = [
+    "X {: tabindex=0 autofocus onfocus=alert(1) }",
+    "[x](javascript:alert(1))",
+    "![i](http://evil.example/i.png)",
+    'G:\\Lab\\eksport "sitat"',
+]
+
+
+@pytest.fixture(scope="module")
+def heading_site(tmp_path_factory: pytest.TempPathFactory):
+    root = copy_project(tmp_path_factory.mktemp("headings") / "project")
+    seed = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+    title = " ".join(HEADING_ATTACKS)
+    edit(seed, "title: Melding av hastesaker i Min Sykehuspartner, LV SSHF",
+         f"title: {json.dumps(title)}")
+    edit(seed, "  system: Min Sykehuspartner", f"  system: {json.dumps(HEADING_ATTACKS[0])}")
+    edit(seed, "external_references: []",
+         'external_references: [{title: Nettside, url: "https://example.org/a"}]')
+    refingerprint(seed)
+    init(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        build_site(Project(root))
+    with serve(root / "site") as url:
+        yield url, title, root
+
+
+@pytest.mark.browser
+def test_heading_fields_are_text_not_markdown(browser, heading_site):
+    url, title, _ = heading_site
+    page = browser.new_page()
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url + "dokumenter/D29653.html")
+    page.wait_for_load_state("load")
+    page.keyboard.press("Tab")
+    assert dialogs == []
+    assert not any("evil.example" in r for r in requests)
+    assert page.locator("article h1").inner_text() == title
+    assert page.locator("article a[href^='javascript']").count() == 0
+    assert page.locator("article h1 [onfocus], article h1[onfocus], article h2[onfocus]"
+                        ).count() == 0
+    assert page.title().startswith(f"D29653 {title}")  # the front matter held
+    assert f"Saken i {HEADING_ATTACKS[0]}" in page.locator("article").inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("url", ["//evil.example/p", "/\\\\evil.example/p"])
+def test_a_link_to_another_host_without_a_scheme_is_text(url):
+    from sopkit.source.text import inline_html
+
+    assert "<a" not in inline_html(f"[se her]({url})") or "%5C" in inline_html(
+        f"[se her]({url})")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert('x')", "data:text/html,<b>x</b>",
+                                 "//evil.example/p", "ftp://example.org/f"])
+def test_an_external_reference_must_be_a_web_mail_or_phone_address(run, seed_file, url):
+    edit(seed_file, "external_references: []",
+         f"external_references: [{{title: Nettside, url: {json.dumps(url)}}}]")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "external_references[0].url" in result.output
+
+
+@pytest.mark.parametrize("char", ["\\x00", "\\x1b", "\\x7f", "\\x85", "\\u202e", "\\u2066"])
+def test_control_characters_and_text_direction_overrides_are_refused(run, seed_file, char):
+    edit(seed_file, "title: Melding av hastesaker i Min Sykehuspartner, LV SSHF",
+         f'title: "Melding av hastesaker{char}i Min Sykehuspartner"')
+    result = run("check")
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate(seed_file.read_text(encoding="utf-8").splitlines(), 1)
+                if text.startswith("title:"))
+    assert f"{seed_file.name}:{line}:1: title: holds the character U+" in result.output
+    assert "not text" in result.output

@@ -322,8 +322,8 @@ def test_a_site_built_by_two_processes_is_the_site_one_process_builds(tmp_path, 
     (root / "procedure" / "documents" / "D10001-hemolyse.yml").write_bytes(
         (Path(__file__).parent / "data" / "D10001-hemolyse.yml").read_bytes())
     # A Markdown link on the front page: checked by the process that renders it.
-    edit(root / "templates" / "site" / "index.md.j2", "# {{ handbook.title }}\n",
-         "# {{ handbook.title }}\n\nSe [applikasjonene](applikasjoner.md).\n")
+    edit(root / "templates" / "site" / "index.md.j2", "# {{ handbook.title|heading }}\n",
+         "# {{ handbook.title|heading }}\n\nSe [applikasjonene](applikasjoner.md).\n")
     report = build_site(Project(root))
     assert len(report.shares) == 2 and min(report.shares) > 0
     assert sum(report.shares) == report.pages

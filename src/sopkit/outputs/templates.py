@@ -8,12 +8,14 @@ Markdown subset of procedure text.
 
 from __future__ import annotations
 
+import json
+import re
 import traceback
 from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sopkit.outputs.urls import link
 from sopkit.source.errors import TemplateProblem
@@ -24,6 +26,28 @@ from sopkit.source.text import inline_html, norwegian_date, plain
 def markdown_inline(text: str | None) -> Markup:
     """Procedure text as safe inline HTML (raw HTML in it is shown as text)."""
     return Markup(inline_html(text or ""))  # inline_html escapes all raw HTML
+
+
+# The characters Python-Markdown takes after a backslash as themselves (ESCAPED_CHARS).
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def heading(text: str | None) -> Markup:
+    """Text for a Markdown heading line, shown as written: each character Markdown (or
+    its attr_list extension, ``{: ...}``) could read as markup gets a backslash, and
+    HTML is escaped, so a title can neither add attributes, links or images nor run
+    script. Line breaks become spaces."""
+    text = " ".join((text or "").split())
+    return Markup("".join(f"\\{escape(part)}" if _MARKDOWN_PUNCTUATION.fullmatch(part)
+                          else str(escape(part))
+                          for part in _MARKDOWN_PUNCTUATION.split(text) if part))
+
+
+def front_matter(text: str) -> Markup:
+    """A value for a page's YAML front matter: HTML-escaped (Material prints titles
+    without escaping them), line breaks as spaces, in YAML double quotes (JSON's
+    escapes are YAML's), so no character can end the value or the front matter."""
+    return Markup(json.dumps(str(escape(" ".join(text.split()))), ensure_ascii=False))
 
 
 def _autoescape(name: str | None) -> bool:
@@ -43,7 +67,8 @@ def environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        date=norwegian_date, md=markdown_inline, plain=plain,
+        date=norwegian_date, md=markdown_inline, plain=plain, heading=heading,
+        front_matter=front_matter,
     )
     env.globals.update(
         section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, note_labels=NOTE_LABELS,

@@ -28,7 +28,7 @@ from sopkit.source.model import (
     Procedure,
 )
 from sopkit.source.people import words
-from sopkit.source.rules import check_procedure, parse
+from sopkit.source.rules import check_characters, check_procedure, parse
 
 HANDBOOK_FILE = "handbook.yml"
 APPLICATIONS_FILE = "applications.yml"
@@ -135,6 +135,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             loaded = load_yaml(path, problems)
             if loaded is None:
                 continue
+            check_characters(loaded, problems)
             proc = parse(Procedure, loaded, problems)
             if proc is None:
                 continue
@@ -184,6 +185,8 @@ _M = TypeVar("_M", Handbook, ApplicationRegister)
 
 def _read_one(path: Path, cls: type[_M], problems: Problems) -> _M | None:
     loaded = load_yaml(path, problems)
+    if loaded is not None:
+        check_characters(loaded, problems)
     return None if loaded is None else parse(cls, loaded, problems)
 
 
@@ -192,6 +195,8 @@ def _read_people(path: Path, problems: Problems) -> tuple[Person, ...]:
     if not path.exists():
         return ()
     loaded = load_yaml(path, problems)
+    if loaded is not None:
+        check_characters(loaded, problems)
     register = None if loaded is None else parse(PeopleRegister, loaded, problems)
     if loaded is None or register is None:
         return ()

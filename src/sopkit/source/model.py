@@ -255,7 +255,8 @@ class DocRef(Base):
 
 class ExternalRef(Base):
     title: Text
-    url: str = ""
+    url: Annotated[str, StringConstraints(pattern=r"^$|^(https?://|mailto:|tel:)\S+$")] = Field(
+        "", description="An https:, http:, mailto: or tel: address.")
 
 
 # ---------------------------------------------------------------- ticket and card

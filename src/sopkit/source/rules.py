@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -43,6 +44,34 @@ _TYPE_NAMES = {
 TICKET_BUILTINS = tuple(BUILTINS)
 PLACEHOLDER = "FYLL UT"
 """Marks text still to be written in a new document (``sopkit new``)."""
+
+
+# Characters that are not text: control characters (tab and line breaks aside) and the
+# bidirectional overrides and isolates that can make text read differently from
+# what it says (U+202E turns "gpj.exe" into "exe.jpg").
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def check_characters(loaded: Loaded, problems: Problems) -> None:
+    """Every string in ``loaded`` is text: a problem names each that is not."""
+
+    def walk(value: Any, keys: KeyPath) -> None:
+        if isinstance(value, str):
+            found = _NOT_TEXT.search(value)
+            if found:
+                at = loaded.mark(keys)
+                problems.add(loaded.path, at.line, at.column, dotted(keys),
+                             f"holds the character U+{ord(found.group()):04X}, which is not "
+                             "text", "remove it (it may have come with copied text); control "
+                             "characters and text-direction overrides are not allowed")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*keys, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*keys, index))
+
+    walk(loaded.data, ())
 
 
 def parse(cls: type[M], loaded: Loaded, problems: Problems) -> M | None:

@@ -2,7 +2,7 @@
 
 Emphasis (``*kursiv*``, ``**fet**``), inline code and links (``[tekst](https://...)``)
 are rendered; raw HTML is never passed through, it is shown as text. Links may
-only use http, https or mailto, or be relative.
+only use http, https, mailto or tel, or be a path inside the site.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
-_ALLOWED_LINK = re.compile(r"^(https?:|mailto:|[^:]*$)", re.IGNORECASE)
+# Links may go to the web, e-mail, a phone number, or a path inside the site (not
+# '//host/...' or '/\\host', which browsers read as another host).
+_ALLOWED_LINK = re.compile(r"^(https?:|mailto:|tel:|(?![/\\]{2})[^:]*$)", re.IGNORECASE)
 # Text without any of these characters has no markup: the parser would only escape it.
 _MARKUP = re.compile(r"[*_`\[\]<>&\\!\n]")
 _SPACE = re.compile(r"\s+")
