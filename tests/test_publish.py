@@ -153,3 +153,30 @@ def test_two_builds_at_once_leave_one_whole_site(root):
 def test_check_target_needs_no_build(root):
     with pytest.raises(SopkitError, match="it is the project"):
         publish.check_target(root, Project(root))
+
+
+@pytest.mark.parametrize("link_to", ["procedure", ".", "templates"])
+def test_a_site_folder_that_is_a_link_is_refused(root, link_to):
+    (root / "site").symlink_to(root / link_to if link_to != "." else root,
+                               target_is_directory=True)
+    before = sorted(p.name for p in (root / "procedure").iterdir())
+    result = _build(root)
+    assert result.exit_code == 1 and "symbolic link" in result.output
+    assert sorted(p.name for p in (root / "procedure").iterdir()) == before
+    assert (root / "procedure" / "documents").is_dir()
+
+
+def test_a_site_folder_with_other_files_is_refused(root):
+    (root / "site").mkdir()
+    (root / "site" / "notes.txt").write_text("viktig", encoding="utf-8")
+    for args in ((), ("-o", str(root / "site"))):
+        result = _build(root, *args)
+        assert result.exit_code == 1 and "not a site sopkit built" in result.output
+    assert (root / "site" / "notes.txt").read_text(encoding="utf-8") == "viktig"
+
+
+@pytest.mark.parametrize("inside", ["build", "build/cache", ".git/sopkit-out"])
+def test_sopkits_working_folders_and_git_are_refused(root, inside):
+    (root / ".git").mkdir(exist_ok=True)
+    result = _build(root, "-o", str(root / inside))
+    assert result.exit_code == 1 and "refusing to build" in result.output

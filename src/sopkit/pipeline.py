@@ -81,10 +81,9 @@ def build_site(
     target: Path | None = None,
     progress: Progress = _quiet,
 ) -> BuildReport:
-    """Build the handbook into ``target`` (default ``site/``; another target must be new,
-    empty or a site sopkit built: see :mod:`sopkit.publish`)."""
-    if target is not None and target.resolve() != project.site.resolve():
-        check_target(target, project)
+    """Build the handbook into ``target`` (default ``site/``), which must be new, empty
+    or a site sopkit built, and not a link (see :mod:`sopkit.publish`)."""
+    check_target(target or project.site, project)
     target = (target or project.site).resolve()
     report = BuildReport()
     phase = _Phases(report, progress)

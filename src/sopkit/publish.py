@@ -35,29 +35,45 @@ _AT_FDCWD = -100
 
 
 def check_target(target: Path, project: Project) -> None:
-    """Refuse a ``-o`` target that is, holds or lies in something precious, or that
-    holds files sopkit did not write."""
+    """Refuse a target (``site/`` too) that is, holds or lies in something precious,
+    that is a symbolic link, or that holds files sopkit did not write."""
     where = target.resolve()
+    name = f"-o {target}" if target.absolute() != project.site.absolute() else "site/"
+    if target.is_symlink():
+        raise SopkitError(f"{name} is a symbolic link (to {where}); sopkit replaces the folder "
+                          "it builds into, so it will not follow a link\n    hint: remove "
+                          "the link, or build into a real folder")
     precious = {project.root: "the project", project.procedures: "procedure/",
                 project.templates: "templates/", project.root / ".git": ".git",
-                Path.home(): "your home folder"}
-    for path, name in precious.items():
+                project.build: "build/ (sopkit's caches)", Path.home(): "your home folder"}
+    for path, what in precious.items():
         path = path.resolve()
         if where == path or path.is_relative_to(where):
-            raise SopkitError(f"-o {target}: refusing to build into {where}: it "
-                              f"{'is' if where == path else 'holds'} {name}"
+            raise SopkitError(f"{name}: refusing to build into {where}: it "
+                              f"{'is' if where == path else 'holds'} {what}"
                               "\n    hint: give a new or empty folder, e.g. -o /tmp/handbok")
-    for path, name in ((project.procedures, "procedure/"), (project.templates, "templates/")):
+    inside = {project.procedures: "procedure/", project.templates: "templates/",
+              project.root / ".git": ".git"}
+    if where != (project.build / "preview").resolve():  # the preview's own folder
+        inside[project.build] = "build/"
+    for path, what in inside.items():
         if where.is_relative_to(path.resolve()):
-            raise SopkitError(f"-o {target}: refusing to build inside {name}"
-                              "\n    hint: give a folder outside procedure/ and templates/")
+            raise SopkitError(f"{name}: refusing to build inside {what}"
+                              "\n    hint: give a folder outside the project's working "
+                              "folders")
     if where.exists() and not where.is_dir():
-        raise SopkitError(f"-o {target}: {where} is a file, not a folder")
-    if where.is_relative_to(project.build.resolve()):
-        return  # sopkit's own working folder (the preview builds there)
-    if where.is_dir() and any(where.iterdir()) and not (where / MARKER).is_file():
-        raise SopkitError(f"-o {target}: {where} is not empty and is not a site sopkit built "
-                          f"(it has no {MARKER})\n    hint: give a new or empty folder")
+        raise SopkitError(f"{name}: {where} is a file, not a folder")
+    if where.is_dir() and any(where.iterdir()) and not is_site(where):
+        raise SopkitError(f"{name}: {where} is not empty and is not a site sopkit built "
+                          f"(it has no {MARKER})\n    hint: give a new or empty folder, or "
+                          "move its files away")
+
+
+def is_site(folder: Path) -> bool:
+    """Whether ``folder`` is a site sopkit built: it has the marker (or, built before
+    the marker was written, sopkit's own stylesheet)."""
+    return ((folder / MARKER).is_file()
+            or (folder / "assets" / "stylesheets" / "sopkit.css").is_file())
 
 
 @contextmanager
