@@ -209,3 +209,32 @@ def test_own_markdown_to_text_agrees_on_every_fixture_text():
                 stack += item
     assert len(texts) > 100
     assert [t for t in texts if visible_words(t) != plain(t)] == []
+
+
+def test_a_dropped_step_is_not_found_inside_another():
+    from sopkit.outputs.evidence import check
+    from sopkit.source.expected import Item
+
+    items = [Item("step", "call", "Ring laboratoriet."),
+             Item("step", "call-and-tell", "Ring laboratoriet. Oppgi prøvenummeret."),
+             Item("step", "label", "Kontroller etiketten."),
+             Item("step", "label-again", "Kontroller etiketten.")]
+    shown = "Ring laboratoriet. Oppgi prøvenummeret. Kontroller etiketten."  # two dropped
+    report = check("D1", "page", "p", b"", shown, items)
+    assert sum(c.found for c in report.checks) == 2
+    assert len(report.missing) == 2
+
+
+@pytest.mark.parametrize("text", [
+    'Se [rutinen](https://a.no/x "Rutine") før du ringer.',
+    "Merk glasset &mdash; tydelig, og &#8212; med navn.",
+    "Les [oppslaget](https://no.wikipedia.org/wiki/Blod_(væske)) først.",
+    "Bruk desinfeksjons\u00admiddel på huden.",
+])
+def test_legitimate_text_reaches_every_artefact(run, seed_file, text):
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "            text: Sakene meldes inn via Min Sykehuspartner.\n"
+                    "            card: Meld saken i Min Sykehuspartner.\n",
+         f"            text: {json.dumps(text)}\n")
+    result = run("check")
+    assert result.exit_code == 0, result.output

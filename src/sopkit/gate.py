@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from sopkit.outputs import card
 from sopkit.outputs.archival.document import trial_pdf
+from sopkit.outputs.evidence import check
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.ticket.composer import ticket_block_html
@@ -68,10 +69,11 @@ def output_findings(library: Library, project: Project,
         if proc.ticket is not None and proc.id not in tickets:
             continue  # its page lacks the ticket, already reported
         page = pages[PROCEDURE_PAGE.format(id=proc.id)]
-        text = html_text(page)
+        report = check(proc.id, "page", PROCEDURE_PAGE.format(id=proc.id), b"",
+                       html_text(page), full_text(proc))
         findings += [Finding(proc.id, (), f"the procedure page lacks {item.label()}",
                              "a template in templates/site/ drops it")
-                     for item in full_text(proc) if item.text not in text]
+                     for item in report.missing]
     try:
         card.render(replace(library, procedures=tuple(chosen)), project, prune=False)
     except ContentError as exc:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopkit.source.errors import SopkitError
-from sopkit.source.expected import Item
+from sopkit.source.expected import Item, words
 
 _SPACES = re.compile(r"\s+")
 
@@ -73,14 +73,26 @@ def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
           items: Iterable[Item], *, wrapped: bool = False) -> Report:
     """Look for each of ``items`` in ``text``, the visible text of the artefact ``data``.
 
+    Steps must be found in their order, each after the one before: a step dropped
+    from the artefact is not "found" inside another step that holds its words.
     ``wrapped``: the text comes from laid-out lines (a PDF), where a long word may be
     broken at a line's end, so spaces are not compared.
     """
+    text = words(text)  # as the items: soft hyphens and zero-width characters left out
     if wrapped:
         text = _SPACES.sub("", text)
-    return Report(doc_id, artefact, path, sha256(data), tuple(
-        Check(item, (_SPACES.sub("", item.text) if wrapped else item.text) in text)
-        for item in items))
+    checks = []
+    after = 0
+    for item in items:
+        wanted = _SPACES.sub("", item.text) if wrapped else item.text
+        if item.kind == "step":
+            at = text.find(wanted, after)
+            if at >= 0:
+                after = at + len(wanted)
+            checks.append(Check(item, at >= 0))
+        else:
+            checks.append(Check(item, wanted in text))
+    return Report(doc_id, artefact, path, sha256(data), tuple(checks))
 
 
 def raise_on_missing(reports: Iterable[Report], hint: str) -> None:

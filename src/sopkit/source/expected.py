@@ -14,6 +14,7 @@ what is expected:
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -25,14 +26,16 @@ ItemKind = Literal["step", "phrase", "identity", "ticket"]
 _SPACE = re.compile(r"[\s\u00a0]+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)\s*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*(<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+                   r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
 _SAFE_URL = re.compile(r"^(https?:|mailto:|tel:|(?![/\\]{2})[^:]*$)", re.IGNORECASE)
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS_STAR = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w])_(?=\S)(.+?)(?<=\S)_(?![\w])")
 _SLOT = re.compile("\x00([0-9]+)\x00")
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'",
-             "&nbsp;": " "}
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+"""Soft hyphens and zero-width characters: never drawn, so never expected."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,9 @@ class Item:
 
 
 def words(text: str) -> str:
-    """Whitespace (also non-breaking) folded into single spaces."""
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace (also non-breaking) folded into single spaces; soft hyphens and
+    zero-width characters, which are never drawn, left out."""
+    return _SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def visible_words(markdown: str) -> str:
@@ -75,13 +79,13 @@ def visible_words(markdown: str) -> str:
     text = markdown.replace("\\`", keep("`"))
     text = _CODE.sub(lambda m: keep(m.group(2).strip() or m.group(2)), text)
     text = _ESCAPE.sub(lambda m: keep(m.group(1)), text)
-    text = _LINK.sub(lambda m: m.group(1) if _SAFE_URL.match(m.group(2)) else m.group(0), text)
+    text = _LINK.sub(lambda m: m.group(1) if _SAFE_URL.match(m.group(2).strip("<>"))
+                     else m.group(0), text)
     for pattern in (_STRONG, _EMPHASIS_STAR, _EMPHASIS_UNDERSCORE):
         previous = None
         while previous != text:
             previous, text = text, pattern.sub(lambda m: m.groups()[-1], text)
-    for entity, char in _ENTITIES.items():
-        text = text.replace(entity, char)
+    text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     for _ in range(len(slots)):  # a slot may hold another (an escape inside a link text)
         text, count = _SLOT.subn(
             lambda m: slots[int(m.group(1))] if int(m.group(1)) < len(slots) else m.group(0),

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sopkit.outputs import htmltext
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.htmltext import article, hidden_classes, html_text
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
-from sopkit.outputs.workers import read_index, write_atomic
+from sopkit.outputs.workers import code_files, read_index, write_atomic
 from sopkit.source.expected import full_text
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -72,6 +70,6 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     return reports
 
 
-# The code that decides what a page shows: a change to it checks every page again.
-_CODE = [Path(module.__file__ or "").read_text(encoding="utf-8")
-         for module in (htmltext, sys.modules[__name__])]
+# The code that decides what a page shows and what it must: a change to any of it
+# (read from the imports) checks every page again.
+_CODE = [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
