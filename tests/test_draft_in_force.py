@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from conftest import SEED_DOC, copy_project, edit
 from gitrepo import init
 from sopkit.cli import cli
-from sopkit.outputs.htmltext import article, html_text
+from sopkit.outputs.htmltext import html_text
 from sopkit.pipeline import build_site
 from sopkit.source.project import Project
 
@@ -38,7 +38,7 @@ def drafted(tmp_path_factory):
 
 
 def page_text(site, name: str) -> str:
-    return html_text(article((site / name).read_text(encoding="utf-8")))
+    return html_text((site / name).read_text(encoding="utf-8"), article=True)
 
 
 def test_procedure_page_keeps_the_approved_text(drafted):

@@ -125,6 +125,8 @@ def test_steps_hidden_by_the_sites_own_stylesheet_fail_the_build(tmp_path):
     ".steps { display: none; }",  # the second experiment of the issue
     ".steps { color: #fff; }",  # white on white
     ".steps { position: relative; left: 400mm; }",  # pushed off the page
+    ".steps ol { color: rgba(0, 0, 0, 0); }",  # transparent
+    ".steps ol { font-size: 0.3pt; }",  # too small to read
 ])
 def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule):
     root = _project(tmp_path)
@@ -136,6 +138,15 @@ def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule):
     assert STEP.format(artefact="card A4") in result.output
     assert not (tmp_path / "card.pdf").exists()
     with pytest.raises(SopkitError, match=r"D29653: card A(4|5): missing step"):
+        build_site(Project(root))
+
+
+def test_transparent_steps_in_the_archival_pdf_fail(tmp_path):
+    root = _project(tmp_path)
+    css = root / "templates" / "pdf" / "archival.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nol, li { color: rgba(0, 0, 0, 0) "
+                   "!important; }\n", encoding="utf-8")
+    with pytest.raises(SopkitError, match=STEP.format(artefact="archival PDF")):
         build_site(Project(root))
 
 
@@ -238,3 +249,43 @@ def test_legitimate_text_reaches_every_artefact(run, seed_file, text):
          f"            text: {json.dumps(text)}\n")
     result = run("check")
     assert result.exit_code == 0, result.output
+
+
+CSS = "templates/assets/stylesheets/sopkit.css"
+BLOCKS = "templates/site/_blocks.html.j2"
+
+
+@pytest.mark.parametrize(("path", "old", "new"), [
+    (CSS, None, ".sop-steps li { display: none; }"),  # a descendant selector
+    (CSS, None, "[data-step] { visibility: hidden; }"),  # an attribute selector
+    (CSS, None, "@media screen { .sop-check { display: none; } }"),
+    (CSS, None, ".sop-check { opacity: 0; }"),
+    (CSS, None, ".sop-steps { height: 0; overflow: hidden; }"),
+    (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
+     '<details><summary>Trinn</summary><ol class="sop-steps">'),  # a closed <details>
+    (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
+     '<style>.sop-x li { display: none }</style><ol class="sop-steps sop-x">'),
+    ("templates/overrides/main.html", "{% block header %}",
+     '{% block container %}<div style="display:none">{{ super() }}</div>{% endblock %}\n'
+     "{% block header %}"),  # an ancestor of the article
+])
+def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new):
+    root = _project(tmp_path)
+    target = root / path
+    if old is None:
+        target.write_text(target.read_text(encoding="utf-8") + "\n" + new + "\n",
+                          encoding="utf-8")
+    else:
+        edit(target, old, new)
+    with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
+        build_site(Project(root))
+
+
+def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path):
+    """A rule for print, or for narrow screens only, does not hide the text from all."""
+    root = _project(tmp_path)
+    css = root / CSS
+    css.write_text(css.read_text(encoding="utf-8") + "\n@media print { .sop-steps { display: "
+                   "none; } }\n@media (max-width: 20em) { .sop-check { display: none; } }\n",
+                   encoding="utf-8")
+    build_site(Project(root))

@@ -14,6 +14,7 @@ from pathlib import Path
 from sopkit.outputs.archival.verify import verify_archival
 from sopkit.outputs.card.verify import verify_card
 from sopkit.outputs.evidence import Report
+from sopkit.outputs.htmltext import hidden_rules
 from sopkit.outputs.site.quality import archived_texts
 from sopkit.outputs.site.verify import verify_site
 from sopkit.outputs.ticket.verify import verify_tickets
@@ -41,7 +42,7 @@ def verify_outputs(library: Library, published: Library, drafts: dict[str, Proce
     stylesheets = sorted((project.templates / ASSETS / "stylesheets").glob("*.css"))
     reports = verify_site(published, site, drafts, archived_texts(library, history),
                           stylesheets, cache=project.build / "cache" / "page-checks.json")
-    reports += verify_tickets(published, project, site)
+    reports += verify_tickets(published, project, site, hidden_rules(stylesheets))
     if cards is None:
         cards = [verify_card(proc, size, _read(site / CARD_PDF.format(id=proc.id, size=size)))
                  for proc in published.current() if proc.card is not None

@@ -1,20 +1,35 @@
 """The text of built HTML as a reader gets it, for the checks that run after a build.
 
-One place reads text out of HTML, with a real HTML parser (the standard
-library's): the site's, the ticket's and the card's checks use it. Text a
-reader does not see does not count: inside ``<script>``, ``<style>``,
-``<template>`` or ``<noscript>``, inside an element with ``hidden``,
-``aria-hidden="true"`` or an inline ``display: none`` / ``visibility: hidden``,
-or with a class the site's own stylesheets hide (:func:`hidden_classes`).
+One place reads text out of HTML: the page is parsed with the standard library's
+HTML parser into a tree, and text a reader does not see does not count:
+
+* inside ``<script>``, ``<style>``, ``<template>``, ``<noscript>`` or ``<head>``;
+* inside an element with ``hidden``, ``aria-hidden="true"`` or an inline style
+  that hides it (``display: none``, ``visibility: hidden``, ``opacity: 0``,
+  ``font-size: 0``, ``color: transparent``, ``content-visibility: hidden``, or a
+  zero height with ``overflow: hidden``);
+* inside a closed ``<details>`` (its ``<summary>`` aside);
+* inside an element that a rule of the site's own stylesheets, or of a
+  ``<style>`` in the page, hides the same ways, matched with real CSS selectors
+  (cssselect2), outside ``@media`` or in ``@media`` rules for screens;
+* for a page: anything outside its ``<article>``, or under an ancestor hidden so.
+
+Material's own stylesheets are not read (they hide their controls, not content);
+text covered by another element or clipped is not detected.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
+import cssselect2
 import tinycss2
 
 from sopkit.source.text import normalize
@@ -26,106 +41,175 @@ _BLOCK = {"p", "div", "li", "ol", "ul", "dl", "dt", "dd", "h1", "h2", "h3", "h4"
           "br", "hr", "table", "tr", "td", "th", "pre", "section", "article", "nav", "header",
           "footer", "aside", "details", "summary", "label", "button", "input", "textarea",
           "select", "option", "blockquote", "figure", "figcaption", "main", "caption"}
-_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*(hidden|collapse)|opacity\s*:\s*0*\.?0+\s*(;|!|$)"
+    r"|font-size\s*:\s*0*\.?0+[a-z%]*\s*(;|!|$)|(?<![-\w])color\s*:\s*transparent"
+    r"|content-visibility\s*:\s*hidden", re.IGNORECASE)
+_ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
+_OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
+_SCREEN = re.compile(r"^\s*(only\s+)?(all|screen)\s*$", re.IGNORECASE)
+"""Media rules that apply on every screen (not those for some widths only, or print)."""
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 
 
-class _Text(HTMLParser):
-    def __init__(self, hidden: frozenset[str]) -> None:
+def hides(declarations: str) -> bool:
+    """Whether CSS declarations hide an element's text."""
+    return bool(_HIDING.search(declarations) or (_ZERO_HEIGHT.search(declarations)
+                                                 and _OVERFLOW_HIDDEN.search(declarations)))
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class _Tree(HTMLParser):
+    """HTML into an ElementTree: void elements have no content, an end tag closes
+    what was left open inside it, a stray end tag is ignored."""
+
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.hidden_classes = hidden
-        self.stack: list[tuple[str, bool]] = []  # (tag, hides its content)
-        self.hiding = 0
-        self.parts: list[str] = []
-        self.code: list[list[str]] = []  # the text of open <code> elements
-        self.codes: list[str] = []
+        self.root = ElementTree.Element("document")
+        self.open: list[ElementTree.Element] = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:
-            self.parts.append(" ")
-        if tag in _VOID:
-            return
-        values = dict(attrs)
-        classes = set((values.get("class") or "").split())
-        hides = (tag in _NEVER_SHOWN or "hidden" in values
-                 or (values.get("aria-hidden") or "").strip().lower() == "true"
-                 or bool(_HIDING.search(values.get("style") or ""))
-                 or not classes.isdisjoint(self.hidden_classes))
-        self.stack.append((tag, hides))
-        self.hiding += hides
-        if tag == "code":
-            self.code.append([])
+        element = ElementTree.SubElement(self.open[-1], tag,
+                                         {k: v or "" for k, v in attrs if k.isidentifier()
+                                          or k.replace("-", "_").isidentifier()})
+        if tag not in _VOID:
+            self.open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK:
-            self.parts.append(" ")
+        ElementTree.SubElement(self.open[-1], tag, {k: v or "" for k, v in attrs})
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK:
-            self.parts.append(" ")
-        if not any(open_tag == tag for open_tag, _ in self.stack):
-            return  # a stray end tag
-        while self.stack:  # close what was left open inside it, too
-            open_tag, hides = self.stack.pop()
-            self.hiding -= hides
-            if open_tag == "code" and self.code:
-                self.codes.append("".join(self.code.pop()))
-            if open_tag == tag:
-                break
+        if any(element.tag == tag for element in self.open[1:]):
+            while self.open.pop().tag != tag:
+                pass
 
     def handle_data(self, data: str) -> None:
-        if not self.hiding:
-            self.parts.append(data)
-            for code in self.code:
-                code.append(data)
+        parent = self.open[-1]
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + data
+        else:
+            parent.text = (parent.text or "") + data
 
 
-def _parsed(html: str, hidden: Iterable[str] = ()) -> _Text:
-    parser = _Text(frozenset(hidden))
+def _parse(html: str) -> ElementTree.Element:
+    parser = _Tree()
     parser.feed(html)
     parser.close()
-    return parser
+    return parser.root
 
 
-def html_text(html: str, hidden: Iterable[str] = ()) -> str:
-    """The text a reader sees of ``html``: hidden text left out (see the module notes),
-    blocks apart, inline elements joined, whitespace folded. ``hidden``: classes
-    that hide an element (:func:`hidden_classes`)."""
-    return normalize("".join(_parsed(html, hidden).parts))
+# ---------------------------------------------------------------- what hides
 
 
-def code_blocks(html: str, hidden: Iterable[str] = ()) -> set[str]:
+@dataclass(frozen=True)
+class Stylesheets:
+    """The hiding rules of some stylesheets, as compiled selectors."""
+
+    selectors: tuple[Any, ...] = ()
+
+    def matcher(self, extra_css: Iterable[str] = ()) -> cssselect2.Matcher | None:
+        selectors = [*self.selectors, *(s for css in extra_css for s in _hiding_selectors(css))]
+        if not selectors:
+            return None
+        matcher = cssselect2.Matcher()
+        for selector in selectors:
+            matcher.add_selector(selector, None)
+        return matcher
+
+
+NO_RULES = Stylesheets()
+
+
+def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:
+    """The rules of ``stylesheets`` that hide text on screen (see the module notes)."""
+    return Stylesheets(tuple(s for path in sorted(stylesheets)
+                             for s in _hiding_selectors(path.read_text(encoding="utf-8"))))
+
+
+@lru_cache(maxsize=64)
+def _hiding_selectors(css: str) -> tuple[Any, ...]:
+    found: list[Any] = []
+
+    def visit(rules: list[Any]) -> None:
+        for rule in rules:
+            if rule.type == "qualified-rule" and hides(tinycss2.serialize(rule.content)):
+                try:
+                    found.extend(cssselect2.compile_selector_list(rule.prelude))
+                except cssselect2.SelectorError:
+                    continue  # a selector cssselect2 cannot read: it matches nothing here
+            elif (rule.type == "at-rule" and rule.lower_at_keyword == "media"
+                  and rule.content is not None
+                  and _SCREEN.match(tinycss2.serialize(rule.prelude))):
+                visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                               skip_whitespace=True))
+
+    visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- text
+
+
+def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bool
+                   ) -> Iterator[tuple[str, ElementTree.Element | None]]:
+    """The visible text of ``root`` in document order, with the ``<code>`` it is in."""
+    styles = [element.text or "" for element in root.iter("style")]
+    matcher = rules.matcher(styles)
+    wrapper = cssselect2.ElementWrapper.from_html_root(root) if matcher else None
+    matched: set[int] = set()
+    if matcher is not None and wrapper is not None:
+        matched = {id(w.etree_element) for w in wrapper.iter_subtree() if matcher.match(w)}
+
+    def hidden(element: ElementTree.Element, parent: ElementTree.Element | None) -> bool:
+        attrs = element.attrib
+        return (element.tag in _NEVER_SHOWN or "hidden" in attrs
+                or attrs.get("aria-hidden", "").strip().lower() == "true"
+                or hides(attrs.get("style", "")) or id(element) in matched
+                or (parent is not None and parent.tag == "details" and "open" not in
+                    parent.attrib and element.tag != "summary"))
+
+    def walk(element: ElementTree.Element, parent: ElementTree.Element | None, inside: bool,
+             code: ElementTree.Element | None) -> Iterator[tuple[str, ElementTree.Element | None]]:
+        if element.tag != "document" and hidden(element, parent):
+            return
+        inside = inside or (article and element.tag == "article")
+        code = element if element.tag == "code" else code
+        closed = element.tag == "details" and "open" not in element.attrib
+        block = element.tag in _BLOCK
+        if inside and block:
+            yield " ", None
+        if inside and element.text and not closed:
+            yield element.text, code
+        for child in element:
+            yield from walk(child, element, inside, code)
+            if inside and child.tail and not closed:
+                yield child.tail, code
+        if inside and block:
+            yield " ", None
+
+    yield from walk(root, None, not article, None)
+
+
+def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False) -> str:
+    """The text a reader sees of ``html`` (see the module notes), blocks apart, inline
+    elements joined, whitespace folded. ``article``: only the page's ``<article>``."""
+    return normalize("".join(text for text, _ in _visible_parts(_parse(html), rules,
+                                                                  article=article)))
+
+
+def code_blocks(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
+                ) -> set[str]:
     """The visible text of every ``<code>`` element."""
-    return set(_parsed(html, hidden).codes)
-
-
-def article(html: str) -> str:
-    """The page's main content (Material's ``<article>``), or the whole page."""
-    start = html.find("<article")
-    end = html.rfind("</article>")
-    return html[start:end + len("</article>")] if 0 <= start < end else html
+    codes: dict[int, list[str]] = {}
+    for text, code in _visible_parts(_parse(html), rules, article=article):
+        if code is not None:
+            codes.setdefault(id(code), []).append(text)
+    return {"".join(parts) for parts in codes.values()}
 
 
 def body(html: str) -> str:
     """The ``<body>`` of an HTML document, or all of it."""
     found = _BODY.search(html)
     return found.group(1) if found else html
-
-
-def hidden_classes(stylesheets: Iterable[Path]) -> frozenset[str]:
-    """Classes that the given stylesheets hide on screen: the last compound of a
-    selector of a top-level rule (not inside ``@media``) that sets ``display: none``
-    or ``visibility: hidden``."""
-    found: set[str] = set()
-    for path in stylesheets:
-        rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"),
-                                          skip_comments=True, skip_whitespace=True)
-        for rule in rules:
-            if rule.type != "qualified-rule":
-                continue
-            if not _HIDING.search(tinycss2.serialize(rule.content)):
-                continue
-            for selector in tinycss2.serialize(rule.prelude).split(","):
-                last = selector.strip().split()[-1] if selector.strip() else ""
-                found.update(re.findall(r"\.([\w-]+)", last))
-    return frozenset(found)

@@ -2,10 +2,12 @@
 
 pdfminer lays the characters out into lines in reading order. A character
 counts only if a reader can see it on paper: it lies inside the page's box
-(the trimmed A5 page too) and is drawn in a colour with a contrast of at least
-3:1 against white paper (all our PDFs print dark text on white or pale tints;
-white or pale text, or text off the page, does not count). Text under a
-clipping path is not detected.
+(the trimmed A5 page too), is at least :data:`MIN_SIZE` points high, is drawn
+at least half opaque (the graphics state's fill alpha, ``/ca``, which pdfminer
+does not track by itself), and in a colour with a contrast of at least 3:1
+against white paper (all our PDFs print dark text on white or pale tints).
+White, pale, transparent, tiny or off-page text does not count. Text under a
+clipping path or covered by a shape is not detected.
 """
 
 from __future__ import annotations
@@ -14,22 +16,63 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from pdfminer.high_level import extract_pages
+from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextLine
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import literal_name
 
 from sopkit.source.text import normalize
 
 MIN_CONTRAST = 3.0
+MIN_SIZE = 3.0
+"""Points: no text on our cards or archival PDFs is smaller (the A5 footer is about 6)."""
+MIN_ALPHA = 0.5
 _SLACK = 0.5  # points: glyph boxes may touch the page edge
+
+
+class _State(PDFGraphicState):
+    """pdfminer's graphics state, with the fill alpha."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.alpha = 1.0
+
+    def copy(self) -> _State:
+        state = _State()
+        state.__dict__.update(self.__dict__)
+        return state
+
+
+class _Interpreter(PDFPageInterpreter):
+    def init_state(self, ctm: Any) -> None:
+        super().init_state(ctm)
+        self.graphicstate = _State()
+
+    def do_gs(self, name: Any) -> None:
+        """Read the fill alpha (``/ca``) of a graphics state parameter dictionary."""
+        try:
+            states = resolve1((self.resources or {}).get("ExtGState"))
+            params = resolve1(states[literal_name(name)])
+            alpha = params.get("ca")
+        except (KeyError, TypeError, AttributeError):
+            return
+        if isinstance(alpha, int | float) and isinstance(self.graphicstate, _State):
+            self.graphicstate.alpha = float(alpha)
 
 
 def visible_text(pdf: bytes) -> str:
     """The visible text of every page, lines joined with spaces, whitespace folded."""
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=LAParams())
+    interpreter = _Interpreter(manager, device)
     lines: list[str] = []
-    for page in extract_pages(io.BytesIO(pdf), laparams=LAParams()):
-        assert isinstance(page, LTPage)
-        for line in _lines(page):
-            lines.append("".join(_visible(line, page)))
+    for page in PDFPage.get_pages(io.BytesIO(pdf)):
+        interpreter.process_page(page)
+        layout = device.get_result()
+        for line in _lines(layout):
+            lines.append("".join(_visible(line, layout)))
     return normalize(" ".join(lines))
 
 
@@ -53,6 +96,8 @@ def _visible(line: LTTextLine, page: LTPage) -> Iterator[str]:
 
 
 def _readable(char: LTChar) -> bool:
+    if char.size < MIN_SIZE or getattr(char.graphicstate, "alpha", 1.0) < MIN_ALPHA:
+        return False
     luminance = _luminance(char.graphicstate.ncolor)
     return luminance is None or (1.0 + 0.05) / (luminance + 0.05) >= MIN_CONTRAST
 

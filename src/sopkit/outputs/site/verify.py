@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from sopkit.outputs.evidence import Check, Report, check, sha256
-from sopkit.outputs.htmltext import article, hidden_classes, html_text
+from sopkit.outputs.htmltext import hidden_rules, html_text
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.outputs.workers import code_files, read_index, write_atomic
 from sopkit.source.expected import full_text
@@ -40,8 +40,10 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     what it must show and this checker's code, so that a page built again with
     the same bytes is not parsed again (a rebuild changes few pages).
     """
-    hidden = hidden_classes(stylesheets)
-    salt = hashlib.sha256("\0".join([*sorted(hidden), *_CODE]).encode()).hexdigest()
+    paths = sorted(stylesheets)
+    rules = hidden_rules(paths)
+    salt = hashlib.sha256("\0".join(
+        [*(p.read_text(encoding="utf-8") for p in paths), *_CODE]).encode()).hexdigest()
     known = read_index(cache) if cache else {}
     found: dict[str, list[bool]] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
@@ -60,7 +62,7 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
             report = Report(proc.id, artefact, built(page), sha256(data),
                             tuple(Check(i, f) for i, f in zip(items, known[key], strict=True)))
         else:
-            text = html_text(article(data.decode("utf-8")), hidden) if data else ""
+            text = html_text(data.decode("utf-8"), rules, article=True) if data else ""
             report = check(proc.id, artefact, built(page), data, text, items)
         found[key] = [c.found for c in report.checks]
         reports.append(report)

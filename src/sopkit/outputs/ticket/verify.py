@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sopkit.outputs.evidence import Check, Report, sha256
-from sopkit.outputs.htmltext import article, code_blocks
+from sopkit.outputs.htmltext import NO_RULES, Stylesheets, code_blocks
 from sopkit.outputs.ticket.text import as_text, fill
 from sopkit.outputs.urls import COMPOSER_CSS, COMPOSER_JS, COMPOSER_PAGE, PROCEDURE_PAGE, built
 from sopkit.source.errors import SopkitError
@@ -40,8 +40,8 @@ HINT = ("templates/site/composer.md.j2, ticket_block.md.j2, templates/ticket/ or
         "composer.js drops or changes it")
 
 
-def verify_ticket(proc: Procedure, library: Library, project: Project, site: Path
-                  ) -> list[Report]:
+def verify_ticket(proc: Procedure, library: Library, project: Project, site: Path,
+                  rules: Stylesheets = NO_RULES) -> list[Report]:
     """The ticket's reports: on the procedure page, in the composer, on the command line."""
     spec = proc.ticket
     assert spec is not None
@@ -52,7 +52,8 @@ def verify_ticket(proc: Procedure, library: Library, project: Project, site: Pat
 
     page = built(PROCEDURE_PAGE.format(id=proc.id))
     data = _read(site / page)
-    blocks = [words(b) for b in code_blocks(article(data.decode("utf-8")))] if data else []
+    blocks = ([words(b) for b in code_blocks(data.decode("utf-8"), rules, article=True)]
+              if data else [])
     reports.append(Report(proc.id, "ticket on the page", page, sha256(data), tuple(
         Check(item, any(item.text in block for block in blocks))
         for item in [*template, *phrases])))
@@ -133,7 +134,8 @@ def _read(path: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b""
 
 
-def verify_tickets(library: Library, project: Project, site: Path) -> list[Report]:
+def verify_tickets(library: Library, project: Project, site: Path,
+                   rules: Stylesheets = NO_RULES) -> list[Report]:
     """Every ticket's reports; :class:`SopkitError` if the composer's script or styles
     were not copied into the site."""
     with_ticket = [proc for proc in library.procedures if proc.ticket is not None]
@@ -141,4 +143,4 @@ def verify_tickets(library: Library, project: Project, site: Path) -> list[Repor
         if any(p.status != "obsolete" for p in with_ticket) and not (site / asset).is_file():
             raise SopkitError(f"{asset} was not copied into the site\n    hint: {HINT}")
     return [report for proc in with_ticket
-            for report in verify_ticket(proc, library, project, site)]
+            for report in verify_ticket(proc, library, project, site, rules)]
