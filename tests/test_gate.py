@@ -81,3 +81,15 @@ def test_approve_refuses_a_text_whose_archival_pdf_cannot_be_made(run, project, 
     assert "templates/pdf/archival.html.j2:" in result.output  # a template's mistake
     assert "'revisjon'" in result.output
     assert seed_file.read_bytes() == before
+
+
+def test_check_locates_a_card_that_loses_steps(run, project, seed_file):
+    """Found by reading the card's PDF back, reported at the file, not as a crash."""
+    css = project / "templates" / "card" / "card.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.steps { display: none; }\n",
+                   encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert (f"{seed_file.name}:3:1: card A4: missing step 'register-case'" in result.output
+            or f"{seed_file.name}:3:1: card A5: missing step 'register-case'" in result.output)
+    assert "Traceback" not in result.output

@@ -57,7 +57,8 @@ def test_search_reaches_the_procedure(browser, base, words):
     search(page, words)
     first = page.locator(".md-search-result__item a").first
     # retried: while the words are typed, results for their beginning show first
-    expect(first).to_have_attribute("href", re.compile(r"dokumenter/D29653\.html"))
+    expect(first).to_have_attribute("href", re.compile(r"dokumenter/D29653\.html"),
+                                    timeout=15000)
     first.click()
     page.wait_for_load_state()
     assert page.url.split("#")[0].split("?")[0].endswith("dokumenter/D29653.html")

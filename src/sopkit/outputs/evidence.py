@@ -95,11 +95,24 @@ def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
     return Report(doc_id, artefact, path, sha256(data), tuple(checks))
 
 
+class MissingText(SopkitError):
+    """An artefact lacks what its procedure mandates; the reports say what."""
+
+    def __init__(self, reports: list[Report], hint: str) -> None:
+        self.reports = reports
+        self.hint = hint
+        super().__init__("an output lost what the procedure mandates:\n  "
+                         + "\n  ".join(line for r in reports for line in r.problems())
+                         + f"\n    hint: {hint}")
+
+    def __reduce__(self) -> tuple[type[MissingText], tuple[list[Report], str]]:
+        return MissingText, (self.reports, self.hint)
+
+
 def raise_on_missing(reports: Iterable[Report], hint: str) -> None:
-    problems = [line for report in reports for line in report.problems()]
-    if problems:
-        raise SopkitError("an output lost what the procedure mandates:\n  "
-                          + "\n  ".join(problems) + f"\n    hint: {hint}")
+    lacking = [report for report in reports if not report.ok]
+    if lacking:
+        raise MissingText(lacking, hint)
 
 
 def dumps(reports: Sequence[Report]) -> str:

@@ -23,7 +23,7 @@ from sopkit.outputs.card.content import card_document
 from sopkit.outputs.card.layout import PAPER, CardRenderer
 from sopkit.outputs.card.verify import HINT as CARD_HINT
 from sopkit.outputs.card.verify import verify_card
-from sopkit.outputs.evidence import Report, raise_on_missing
+from sopkit.outputs.evidence import MissingText, Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
@@ -81,6 +81,10 @@ class Setting:
             return self.render(job, renderer)
         except ContentError as exc:
             return exc
+        except MissingText as exc:  # located like the rest, so that check lists them all
+            return ContentError([Finding(job.proc.id, (), f"{report.artefact}: missing "
+                                         f"{item.label()}", exc.hint)
+                                 for report in exc.reports for item in report.missing])
 
 
 def render_card(proc: Procedure, library: Library, project: Project, size: str) -> bytes:
