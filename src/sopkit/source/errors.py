@@ -75,9 +75,9 @@ class Problems:
 def display_path(path: Path | str) -> str:
     """A path relative to the working directory when possible, for messages."""
     p = Path(path)
-    try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    try:  # the path as given, not where a link leads (it may lead nowhere, or in a loop)
+        return str(p.absolute().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
         return str(p)
 
 

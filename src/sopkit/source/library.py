@@ -132,7 +132,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
     loaded_docs: list[tuple[Loaded, Procedure]] = []
     with _cycle_collector_paused():
         for path in paths:
-            loaded = load_yaml(path, problems)
+            loaded = load_yaml(path, problems, within=root)
             if loaded is None:
                 continue
             check_characters(loaded, problems)
@@ -184,7 +184,7 @@ _M = TypeVar("_M", Handbook, ApplicationRegister)
 
 
 def _read_one(path: Path, cls: type[_M], problems: Problems) -> _M | None:
-    loaded = load_yaml(path, problems)
+    loaded = load_yaml(path, problems, within=path.parent)
     if loaded is not None:
         check_characters(loaded, problems)
     return None if loaded is None else parse(cls, loaded, problems)
@@ -194,7 +194,7 @@ def _read_people(path: Path, problems: Problems) -> tuple[Person, ...]:
     """The people register; a missing file is an empty register (nobody may approve)."""
     if not path.exists():
         return ()
-    loaded = load_yaml(path, problems)
+    loaded = load_yaml(path, problems, within=path.parent)
     if loaded is not None:
         check_characters(loaded, problems)
     register = None if loaded is None else parse(PeopleRegister, loaded, problems)

@@ -17,6 +17,7 @@ Byte-order marks and CRLF line endings (Windows editors) are read correctly.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,8 @@ from sopkit.source.errors import Problems
 
 MAX_BYTES = 512 * 1024
 """Procedure files are a few kilobytes; anything this large is a mistake."""
+MAX_DEPTH = 40
+"""Levels of lists and mappings: sub-steps of sub-steps need a dozen at most."""
 
 KeyPath = tuple[str | int, ...]
 _INT = re.compile(r"[-+]?[0-9]+")
@@ -120,17 +123,38 @@ _ALIAS_HINT = ("write the text out in full; anchors and aliases are refused "
                "so that a file cannot expand into gigabytes")
 
 
-def load_yaml(path: Path, problems: Problems) -> Loaded | None:
-    """Load one YAML file; on failure add a problem and return ``None``."""
+def load_yaml(path: Path, problems: Problems, *, within: Path | None = None
+              ) -> Loaded | None:
+    """Load one YAML file; on failure add a problem and return ``None``.
+
+    Only a regular file is read (not a pipe or a device, which could block or never
+    end), and only if its size is within :data:`MAX_BYTES`; a symbolic link only if
+    it leads to a file inside ``within`` (e.g. ``procedure/``).
+    """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.add(path, 1, 1, "", f"cannot read file: {exc.strerror}")
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+            if within is not None and not target.is_relative_to(within.resolve()):
+                problems.add(path, 1, 1, "", f"is a link to {target}, outside {within}",
+                             "procedure files are read only from inside procedure/; copy "
+                             "the file in instead of linking to it")
+                return None
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            problems.add(path, 1, 1, "", "is not a regular file",
+                         "procedure/ may hold only YAML files")
+            return None
+        with path.open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of symbolic links
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        problems.add(path, 1, 1, "", f"cannot read file: {why}")
         return None
-    if len(raw) > MAX_BYTES:
+    if len(raw) > MAX_BYTES or status.st_size > MAX_BYTES:
+        size = max(len(raw), status.st_size)
         problems.add(
             path, 1, 1, "",
-            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
+            f"file is {size:,} bytes or more; the limit is {MAX_BYTES:,}",
             "a procedure is a few kilobytes of text; split the file or remove pasted data",
         )
         return None
@@ -165,6 +189,10 @@ def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
     except _Reject as exc:
         problems.add(path, exc.mark.line, exc.mark.column, dotted(exc.keys), exc.message, exc.hint)
         return None
+    except RecursionError:
+        problems.add(path, 1, 1, "", "lists or mappings are nested too deeply",
+                     "a procedure needs only a few levels; check the indentation")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -194,6 +222,9 @@ def _build(node: Node, keys: KeyPath, at: Node, seen_nodes: set[int]) -> Any:
     if id(node) in seen_nodes:
         raise _Reject(at, keys,
                       "YAML anchors and aliases (&name, *name) are not allowed", _ALIAS_HINT)
+    if len(keys) > MAX_DEPTH:
+        raise _Reject(node, keys[:MAX_DEPTH], f"nested more than {MAX_DEPTH} levels deep",
+                      "a procedure needs only a few levels; check the indentation")
     seen_nodes.add(id(node))
     if isinstance(node, ScalarNode):
         return _scalar(node)
@@ -248,6 +279,6 @@ def _scalar(node: ScalarNode) -> Any:
         return False
     if value in ("", "~", "null", "Null", "NULL"):
         return None
-    if _INT.fullmatch(value):
+    if _INT.fullmatch(value) and len(value) <= 18:  # longer: text, never a huge number
         return int(value)
     return value

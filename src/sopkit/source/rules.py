@@ -175,9 +175,10 @@ def check_procedure(
         at = loaded.mark(keys)
         problems.add(loaded.path, at.line, at.column, dotted(keys), message, hint, severity)
 
-    if not loaded.path.name.startswith(proc.id):
-        add(("id",), f"file name '{loaded.path.name}' does not start with the document ID",
-            f"rename the file to '{proc.id}-<short-title>.yml'")
+    stem = loaded.path.name.rsplit(".", 1)[0]
+    if stem != proc.id and not stem.startswith(f"{proc.id}-"):
+        add(("id",), f"file name '{loaded.path.name}' does not start with the document ID "
+            f"and a dash", f"rename the file to '{proc.id}-<short-title>.yml'")
     for index, key in enumerate(proc.applications):
         if key not in applications:
             add(("applications", index), f"unknown application '{key}'",
