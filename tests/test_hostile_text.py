@@ -132,3 +132,35 @@ def test_control_characters_and_text_direction_overrides_are_refused(run, seed_f
                 if text.startswith("title:"))
     assert f"{seed_file.name}:{line}:1: title: holds the character U+" in result.output
     assert "not text" in result.output
+
+
+def test_the_archival_footer_shows_the_handbook_title_as_written(run, project, tmp_path):
+    from pypdf import PdfReader
+
+    title = 'Lab & Co\'s "håndbok" </style>'
+    edit(project / "procedure" / "handbook.yml", "title: Kvalitetshåndbok for laboratoriene",
+         f"title: {json.dumps(title)}")
+    result = run("pdf", "D29653", "-o", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "a.pdf").pages)
+    assert title in text
+    assert "&amp;" not in text and "&#39;" not in text
+
+
+def test_a_literal_brace_in_the_first_sentence_prints_once_on_the_card(run, seed_file):
+    from cardtools import text_of
+
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "first_sentence: Saken skal distribueres av OK.",
+         'first_sentence: "Saken skal distribueres av OK. {{Haster}}"')
+    result = run("card", "D29653", "-o", str(seed_file.parent / "kort.pdf"))
+    assert result.exit_code == 0, result.output
+    text = text_of((seed_file.parent / "kort.pdf").read_bytes())
+    assert "{Haster}" in text and "{{Haster}}" not in text
+    (seed_file.parent / "kort.pdf").unlink()
+
+
+def test_a_choice_with_spaces_at_its_end_is_refused(run, seed_file):
+    edit(seed_file, "        - servergruppe", '        - "servergruppe "')
+    result = run("check")
+    assert result.exit_code == 1 and "'servergruppe '" in result.output

@@ -50,6 +50,21 @@ def front_matter(text: str) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(text.split()))), ensure_ascii=False))
 
 
+def css_string(text: str) -> Markup:
+    """``text`` as a CSS string (e.g. for ``content:`` in a ``<style>``): quoted, with
+    quotes, backslashes, ``<`` and control characters escaped the CSS way, not as HTML
+    entities (which a stylesheet would print as they are)."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "<" or not char.isprintable():
+            out.append(f"\\{ord(char):X} ")
+        else:
+            out.append(char)
+    return Markup('"' + "".join(out) + '"')
+
+
 def _autoescape(name: str | None) -> bool:
     """Escape HTML and Markdown templates (``x.html.j2``, ``x.md.j2``); not plain text."""
     base = (name or "").removesuffix(".j2")
@@ -68,7 +83,7 @@ def environment(templates: Path) -> Environment:
     )
     env.filters.update(
         date=norwegian_date, md=markdown_inline, plain=plain, heading=heading,
-        front_matter=front_matter,
+        front_matter=front_matter, css_string=css_string,
     )
     env.globals.update(
         section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, note_labels=NOTE_LABELS,

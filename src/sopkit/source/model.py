@@ -289,6 +289,10 @@ class TicketField(Base):
             raise ValueError(f"choices are only for kind 'choice', not '{self.kind}'")
         if self.choices is not None and len(set(self.choices)) != len(self.choices):
             raise ValueError("the choices of a field must differ from each other")
+        for choice in self.choices or []:
+            if choice != " ".join(choice.split()):
+                raise ValueError(f"the choice {choice!r} has spaces at its ends or inside it "
+                                 "twice; nobody could choose it as written")
         if self.multiline and self.kind != "text":
             raise ValueError(f"only fields of kind 'text' can be multiline, not '{self.kind}'")
         return self

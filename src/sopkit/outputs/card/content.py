@@ -11,7 +11,6 @@ wording (or a restyled template) dropped none.
 from __future__ import annotations
 
 import datetime as dt
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from sopkit.outputs.urls import card_qr_url
 from sopkit.source.errors import ContentError, Finding, SopkitError, TemplateProblem
 from sopkit.source.load import KeyPath, dotted
 from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
+from sopkit.source.patterns import parse_pattern
 from sopkit.source.project import Project
 from sopkit.source.text import normalize, plain
 
@@ -226,13 +226,11 @@ def _ticket(ticket: TicketSpec | None) -> CardTicket | None:
     if ticket is None:
         return None
     labels = {f.key: f.label for f in ticket.fields}
-    slots: list[Slot] = []
-    for literal, name, _, _ in string.Formatter().parse(ticket.subject):
-        if literal:
-            slots.append(Slot(literal))
-        if name is not None:
-            slots.append(Slot(labels.get(name, name), fill=True))
-    return CardTicket(ticket.system, tuple(slots), ticket.first_sentence)
+    slots = tuple(Slot(value) if kind == "text" else Slot(labels.get(value, value), fill=True)
+                  for kind, value in parse_pattern(ticket.subject))
+    first = "".join(value if kind == "text" else f"«{labels.get(value, value)}»"
+                    for kind, value in parse_pattern(ticket.first_sentence))
+    return CardTicket(ticket.system, slots, first)
 
 
 def _contact(proc: Procedure, role: str) -> Contact:
