@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,19 @@ from sopkit.source.project import Project
 SCRIPT = "<img src=x onerror=alert(1)>"
 
 
+@contextmanager
+def approved_and_built(root: Path, seed: Path) -> Iterator[str]:
+    """Record the edited seed as approved, build the site and serve it; yields its URL."""
+    refingerprint(seed)
+    init(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        patch.setenv("NO_MKDOCS_2_WARNING", "1")
+        build_site(Project(root))
+    with serve(root / "site") as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
@@ -22,13 +38,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     edit(seed, "title: Melding av hastesaker i Min Sykehuspartner, LV SSHF",
          f'title: "Melding av hastesaker {SCRIPT}"')
     edit(seed, "    - Medisinsk serviceklinikk", f'    - "Medisinsk {SCRIPT}"')
-    refingerprint(seed)  # as if approved so
-    init(root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        patch.setenv("NO_MKDOCS_2_WARNING", "1")
-        build_site(Project(root))
-    with serve(root / "site") as url:
+    with approved_and_built(root, seed) as url:
         yield url
 
 
@@ -72,13 +82,7 @@ def heading_site(tmp_path_factory: pytest.TempPathFactory):
     edit(seed, "  system: Min Sykehuspartner", f"  system: {json.dumps(HEADING_ATTACKS[0])}")
     edit(seed, "external_references: []",
          'external_references: [{title: Nettside, url: "https://example.org/a"}]')
-    refingerprint(seed)
-    init(root)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-        patch.setenv("NO_MKDOCS_2_WARNING", "1")
-        build_site(Project(root))
-    with serve(root / "site") as url:
+    with approved_and_built(root, seed) as url:
         yield url, title, root
 
 
