@@ -93,3 +93,13 @@ def test_check_locates_a_card_that_loses_steps(run, project, seed_file):
     assert (f"{seed_file.name}:3:1: card A4: missing step 'register-case'" in result.output
             or f"{seed_file.name}:3:1: card A5: missing step 'register-case'" in result.output)
     assert "Traceback" not in result.output
+
+
+def test_approve_refuses_a_text_its_archival_pdf_would_lose(run, project, seed_file):
+    """The build checks the archival PDF; approve checks it first, nothing is recorded."""
+    edit(project / "templates" / "pdf" / "archival.html.j2", "{{ steps(b.steps) }}", "")
+    before = seed_file.read_bytes()
+    result = run("approve", "D29653", "--by", "Kari Nordmann", "--revision", "6.01")
+    assert result.exit_code == 1
+    assert "the archival PDF lacks step 'register-case'" in result.output
+    assert seed_file.read_bytes() == before

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from sopkit.outputs import card
 from sopkit.outputs.archival.document import trial_pdf
+from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import check
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.pages import page_files
@@ -80,10 +81,14 @@ def output_findings(library: Library, project: Project,
         findings += exc.findings
     for proc in chosen if approving else []:
         try:
-            trial_pdf(proc, proc.current, library, project)
+            pdf = trial_pdf(proc, proc.current, library, project)
         except TemplateProblem:
             raise
         except SopkitError as exc:
             findings.append(Finding(proc.id, (), f"the archival PDF cannot be made: {exc}",
                                     "see templates/pdf/ and the characters in the text"))
+            continue
+        report = verify_archival(proc, pdf, "archival PDF")  # as the build will check it
+        findings += [Finding(proc.id, (), f"the archival PDF lacks {item.label()}", HINT)
+                     for item in report.missing]
     return findings

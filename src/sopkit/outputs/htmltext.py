@@ -71,9 +71,7 @@ class _Tree(HTMLParser):
         self.open: list[ElementTree.Element] = [self.root]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = ElementTree.SubElement(self.open[-1], tag,
-                                         {k: v or "" for k, v in attrs if k.isidentifier()
-                                          or k.replace("-", "_").isidentifier()})
+        element = ElementTree.SubElement(self.open[-1], tag, {k: v or "" for k, v in attrs})
         if tag not in _VOID:
             self.open.append(element)
 
@@ -110,16 +108,23 @@ class Stylesheets:
     selectors: tuple[Any, ...] = ()
 
     def matcher(self, extra_css: Iterable[str] = ()) -> cssselect2.Matcher | None:
-        selectors = [*self.selectors, *(s for css in extra_css for s in _hiding_selectors(css))]
-        if not selectors:
-            return None
-        matcher = cssselect2.Matcher()
-        for selector in selectors:
-            matcher.add_selector(selector, None)
-        return matcher
+        """A matcher of these rules and those of ``extra_css`` (a page's ``<style>``s);
+        the same for every page with the same styles, so made once."""
+        return _matcher(self.selectors, tuple(extra_css))
 
 
 NO_RULES = Stylesheets()
+
+
+@lru_cache(maxsize=16)
+def _matcher(selectors: tuple[Any, ...], extra_css: tuple[str, ...]) -> cssselect2.Matcher | None:
+    every = [*selectors, *(s for css in extra_css for s in _hiding_selectors(css))]
+    if not every:
+        return None
+    matcher = cssselect2.Matcher()
+    for selector in every:
+        matcher.add_selector(selector, None)
+    return matcher
 
 
 def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:

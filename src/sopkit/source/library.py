@@ -68,9 +68,12 @@ class Library:
     def locate(self, findings: list[Finding]) -> Problems:
         """``findings`` as problems at ``file:line:col: key`` in the procedures' files."""
         problems = Problems()
+        files: dict[Path, Loaded | None] = {}  # read each file once, however many findings
         for finding in findings:
             path = self.sources.get(finding.doc_id)
-            loaded = load_yaml(path, Problems()) if path is not None else None
+            if path is not None and path not in files:
+                files[path] = load_yaml(path, Problems())
+            loaded = files.get(path) if path is not None else None
             if path is None or loaded is None:
                 problems.add(path or self.root, 1, 1, dotted(finding.keys),
                              f"{finding.doc_id}: {finding.message}", finding.hint)

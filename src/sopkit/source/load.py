@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -81,6 +82,20 @@ def compose(text: str) -> Node | None:
 def scalar_value(node: ScalarNode) -> Any:
     """What a scalar node reads as, by this module's rules (``no`` stays text)."""
     return _scalar(node)
+
+
+def strings(value: Any, keys: KeyPath = (), parent: dict[str, Any] | None = None
+            ) -> Iterator[tuple[KeyPath, str, dict[str, Any]]]:
+    """Every string in loaded (or dumped) data, with its key path and the mapping it is in
+    (a list item's: the list's)."""
+    if isinstance(value, str):
+        yield keys, value, parent or {}
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*keys, key), value)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, (*keys, index), parent)
 
 
 def dotted(keys: KeyPath) -> str:

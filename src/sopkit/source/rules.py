@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from sopkit.source import model
 from sopkit.source.errors import Problems
 from sopkit.source.fingerprint import fingerprint, next_revision
-from sopkit.source.load import KeyPath, Loaded, dotted
+from sopkit.source.load import KeyPath, Loaded, dotted, strings
 from sopkit.source.model import Procedure, revision_key
 from sopkit.source.patterns import BUILTINS, PatternError, fields_in, parse_pattern
 from sopkit.source.review import review_state
@@ -54,24 +54,16 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 
 def check_characters(loaded: Loaded, problems: Problems) -> None:
     """Every string in ``loaded`` is text: a problem names each that is not."""
-
-    def walk(value: Any, keys: KeyPath) -> None:
-        if isinstance(value, str):
-            found = _NOT_TEXT.search(value)
-            if found:
-                at = loaded.mark(keys)
-                problems.add(loaded.path, at.line, at.column, dotted(keys),
-                             f"holds the character U+{ord(found.group()):04X}, which is not "
-                             "text", "remove it (it may have come with copied text); control "
-                             "characters and text-direction overrides are not allowed")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*keys, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*keys, index))
-
-    walk(loaded.data, ())
+    if not _NOT_TEXT.search(loaded.text) and "\\" not in loaded.text:
+        return  # neither such a character nor an escape that could write one
+    for keys, text, _ in strings(loaded.data):
+        found = _NOT_TEXT.search(text)
+        if found:
+            at = loaded.mark(keys)
+            problems.add(loaded.path, at.line, at.column, dotted(keys),
+                         f"holds the character U+{ord(found.group()):04X}, which is not "
+                         "text", "remove it (it may have come with copied text); control "
+                         "characters and text-direction overrides are not allowed")
 
 
 def parse(cls: type[M], loaded: Loaded, problems: Problems) -> M | None:
@@ -184,7 +176,7 @@ def check_procedure(
             add(("applications", index), f"unknown application '{key}'",
                 "use a key from procedure/applications.yml or add the application there: "
                 + ", ".join(sorted(applications)))
-    _check_placeholders(proc, loaded.data, (), add, approving)
+    _check_placeholders(proc, loaded, add, approving)
     _check_step_ids(proc, add)
     _check_phrases(proc, add)
     if proc.ticket is not None:
@@ -192,21 +184,16 @@ def check_procedure(
     _check_revisions(proc, add, today, check_fingerprint)
 
 
-def _check_placeholders(proc: Procedure, data: Any, keys: KeyPath, add: Any,
-                        approving: bool) -> None:
+def _check_placeholders(proc: Procedure, loaded: Loaded, add: Any, approving: bool) -> None:
     """Text still to be written: a warning in a draft, an error in an approved text
     or one being approved."""
-    if isinstance(data, str):
-        if PLACEHOLDER in data:
-            add(keys, f"still to be written: {data}",
+    if PLACEHOLDER not in loaded.text:
+        return
+    for keys, text, _ in strings(loaded.data):
+        if PLACEHOLDER in text:
+            add(keys, f"still to be written: {text}",
                 "replace the placeholder with the procedure's own text",
                 "warning" if proc.status == "draft" and not approving else "error")
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            _check_placeholders(proc, value, (*keys, key), add, approving)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            _check_placeholders(proc, value, (*keys, index), add, approving)
 
 
 def _check_step_ids(proc: Procedure, add: Any) -> None:

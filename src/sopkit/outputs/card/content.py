@@ -11,9 +11,7 @@ wording (or a restyled template) dropped none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import segno
 
@@ -21,7 +19,7 @@ from sopkit.outputs.htmltext import body, html_text
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import card_qr_url
 from sopkit.source.errors import ContentError, Finding, SopkitError, TemplateProblem
-from sopkit.source.load import KeyPath, dotted
+from sopkit.source.load import KeyPath, dotted, strings
 from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
 from sopkit.source.patterns import parse_pattern
 from sopkit.source.project import Project
@@ -143,7 +141,7 @@ def phrase_hint(proc: Procedure, phrase: str) -> str:
     data = proc.model_dump(mode="json", exclude={"revisions", "mandated_phrases"},
                            exclude_none=True)
     wanted = normalize(phrase)
-    places = [(_yaml_keys(keys), parent) for keys, text, parent in _strings(data, ())
+    places = [(_yaml_keys(keys), parent) for keys, text, parent in strings(data)
               if wanted in plain(text)]
     for keys, parent in places:  # a place the card shows: the template lost it
         worded = keys[-1] == "text" and "steps" in keys and parent.get("card")
@@ -180,19 +178,6 @@ def _on_card(keys: KeyPath) -> bool:
         return True
     return keys[:1] == ("sections",) and "steps" in keys and keys[-1] in (
         "text", "card", "when", "role")
-
-
-def _strings(value: Any, keys: KeyPath, parent: dict[str, Any] | None = None
-             ) -> Iterator[tuple[KeyPath, str, dict[str, Any]]]:
-    """Every string in dumped procedure data, with its key path and the mapping it is in."""
-    if isinstance(value, str):
-        yield keys, value, parent or {}
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*keys, key), value)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*keys, index), parent)
 
 
 def qr_png(url: str) -> str:

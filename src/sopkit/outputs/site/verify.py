@@ -1,9 +1,9 @@
 """Prove that what each procedure mandates reached its pages in the built site.
 
 Run after MkDocs, before the new site is published. Each page is read as a
-reader gets it: the ``<article>`` through an HTML parser, leaving out what is
-hidden (``hidden``, ``aria-hidden``, ``<template>``, scripts, styles, classes
-the site's own stylesheets hide). It must show every item
+reader gets it: its ``<article>``, leaving out what is hidden by markup, by an
+inline style or by a rule of the site's own stylesheets
+(:mod:`sopkit.outputs.htmltext`). It must show every item
 :mod:`sopkit.source.expected` derives from the YAML: every step's text, every
 mandated phrase, the DokumentID, the revision and Gyldig til. Checked: the
 procedure pages (the texts in force), the draft pages and the archived texts
