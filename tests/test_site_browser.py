@@ -137,3 +137,12 @@ def test_print_stylesheet(browser, http_base):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     page.close()
+
+
+def test_the_evidence_page_does_not_scroll_sideways_on_a_phone(browser, base):
+    """The table of checksums scrolls in its own region; the page keeps its width."""
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(base + "kontroll.html")
+    assert page.locator(".sop-evidence-table").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.close()
