@@ -46,7 +46,7 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 def test_verify_lists_every_artefact_of_the_seed(verified):
     _, reports = verified
-    assert sorted(reports) == sorted(f"D29653 {a}" for a in (
+    assert sorted(r for r in reports if r.startswith("D29653 ")) == sorted(f"D29653 {a}" for a in (
         "page", "card A4", "card A5", "ticket on the page", "ticket composer",
         "ticket on the command line", "archival PDF"))
 
@@ -90,7 +90,7 @@ def test_verify_table(verified):
     result = CliRunner().invoke(cli, ["--project", str(root), "verify"])
     assert result.exit_code == 0, result.output
     assert "D29653   card A5" in result.output and "24 of 24  found" in result.output
-    assert "7 artefacts of 1 documents checked on 25.11.2026: everything found." in result.output
+    assert "10 artefacts of 3 documents checked on 25.11.2026: everything found." in result.output
 
 
 # ---------------------------------------------------------------- mutations

@@ -140,8 +140,9 @@ def test_front_page_urgent_first_and_tree(built_site):
     tree = ["Medisinsk serviceklinikk", "Fellesdokumenter MSK", "Laboratoriene fellesdokumenter",
             "Laboratoriedatasystemer", "IKT støtte - generell", "D29653 Melding av hastesaker"]
     section = text[text.index("Håndboken etter dokumentplassering"):]
-    positions = [section.index(name) for name in tree]
-    assert positions == sorted(positions)
+    position = 0
+    for name in tree:  # each folder, then the document, below the one before
+        position = section.index(name, position)
     assert "dokumenter/D29653.html" in Page(html).links
 
 
@@ -287,7 +288,7 @@ def test_build_command_reports_warnings(run):
     result = run("build")
     assert result.exit_code == 0, result.output
     assert "warning: review overdue: Gyldig til was 07.12.2024" in result.stderr
-    assert "Built " in result.stdout and "1 procedure, " in result.stdout
+    assert "Built " in result.stdout and "3 procedures, " in result.stdout
 
 
 def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):

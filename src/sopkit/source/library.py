@@ -133,21 +133,24 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         problems.add(docs_dir, 1, 1, "", "no procedure files (*.yml) found",
                      "add procedures as procedure/documents/<ID>-<title>.yml")
     loaded_docs: list[tuple[Loaded, Procedure]] = []
+    unreadable: set[str] = set()
     with _cycle_collector_paused():
         for path in paths:
             loaded = load_yaml(path, problems, within=root)
             if loaded is None:
+                unreadable.add(path.stem.split("-")[0])
                 continue
             check_characters(loaded, problems)
             proc = parse(Procedure, loaded, problems)
             if proc is None:
+                unreadable.add(path.stem.split("-")[0])
                 continue
             check_procedure(proc, loaded, problems, set(applications), on,
                             check_fingerprint=proc.id not in (skip_fingerprint_of, approving),
                             approving=proc.id == approving)
             loaded_docs.append((loaded, proc))
 
-    _check_across(loaded_docs, problems)
+    _check_across(loaded_docs, problems, unreadable)
     if strict:
         problems.items = [
             replace(p, severity="error")
@@ -220,7 +223,13 @@ def _read_people(path: Path, problems: Problems) -> tuple[Person, ...]:
     return tuple(register.people)
 
 
-def _check_across(docs: list[tuple[Loaded, Procedure]], problems: Problems) -> None:
+def _check_across(docs: list[tuple[Loaded, Procedure]], problems: Problems,
+                  unreadable: set[str]) -> None:
+    """Rules across documents: unique IDs, cross-references to known documents.
+
+    A reference to a document whose file could not be read (named ``ID`` or
+    ``ID-…``) is not reported: that file's own problem is, once.
+    """
     first: dict[str, Loaded] = {}
     for loaded, proc in docs:
         if proc.id in first:
@@ -232,7 +241,7 @@ def _check_across(docs: list[tuple[Loaded, Procedure]], problems: Problems) -> N
         first.setdefault(proc.id, loaded)
     for loaded, proc in docs:
         for index, ref in enumerate(proc.references):
-            if ref.document not in first:
+            if ref.document not in first and ref.document not in unreadable:
                 at = loaded.mark(("references", index, "document"))
                 problems.add(loaded.path, at.line, at.column, f"references[{index}].document",
                              f"cross-reference to unknown document {ref.document}",
