@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 import zxingcpp
 from click.testing import Result
 
@@ -66,7 +65,9 @@ def pdf(rendered: tuple[dict[str, bytes], list[str]], size: str) -> bytes:
 
 def site_url() -> str:
     """Read independently of sopkit.outputs.site.config: the example mkdocs.yml is plain YAML."""
-    return yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+    from sopkit.outputs.site.config import read_config  # mkdocs.yml has Python tags
+
+    return str(read_config(REPO / "mkdocs.yml")["site_url"])
 
 
 # ---------------------------------------------------------------- the seed's cards

@@ -50,8 +50,8 @@ def search(page, words: str) -> None:
     page.wait_for_selector(".md-search-result__item", timeout=15000)
 
 
-@pytest.mark.parametrize("words", ["hastesak", "Unilab", "Unilab nede", "operativ koordinator",
-                                   "kritikalitet", "Sykehuspartner"])
+@pytest.mark.parametrize("words", ["hastesak", "hastesakene", "operativ koordinator",
+                                   "Sykehuspartner"])
 def test_search_reaches_the_procedure(browser, base, words):
     page, outside = open_page(browser, base + "index.html", base)
     search(page, words)

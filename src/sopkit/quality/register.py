@@ -48,6 +48,15 @@ class Row:
         return STATUS_LABELS[self.status]
 
     @property
+    def revision_text(self) -> str:
+        """The revision in force, and the draft under way, in words."""
+        if self.draft_revision and self.approved is None:
+            return f"utkast {self.draft_revision}, ingen godkjent revisjon"
+        if self.draft_revision:
+            return f"{self.revision} (utkast {self.draft_revision})"
+        return self.revision
+
+    @property
     def review_label(self) -> str:
         return REVIEW_LABELS[self.review]
 
@@ -121,7 +130,7 @@ def _cells(row: Row, iso: bool) -> list[str]:
             return ""
         return value.isoformat() if iso else norwegian_date(value)
 
-    revision = row.revision + (f" (utkast {row.draft_revision})" if row.draft_revision else "")
+    revision = row.revision_text
     review = row.review_text
     if row.flagged and not iso:
         review = f"!! {review}"

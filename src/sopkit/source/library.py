@@ -65,6 +65,18 @@ class Library:
         """Procedures presented as current: everything but obsolete ones."""
         return tuple(p for p in self.procedures if p.status != "obsolete")
 
+    def in_force(self) -> tuple[Procedure, ...]:
+        """Procedures staff follow: current ones with an approved revision.
+
+        A draft never approved is left out (of navigation, search, the front
+        page and the application register): it must not be taken for a rule.
+        """
+        return tuple(p for p in self.current() if not p.unapproved)
+
+    def unapproved(self) -> tuple[Procedure, ...]:
+        """Drafts that have never been approved."""
+        return tuple(p for p in self.procedures if p.unapproved)
+
     def locate(self, findings: list[Finding]) -> Problems:
         """``findings`` as problems at ``file:line:col: key`` in the procedures' files."""
         problems = Problems()

@@ -376,6 +376,11 @@ class Procedure(Base):
     def last_approved(self) -> Revision | None:
         return next((r for r in reversed(self.revisions) if r.approved), None)
 
+    @property
+    def unapproved(self) -> bool:
+        """A draft that has never been approved: nothing of it is in force."""
+        return self.status == "draft" and self.last_approved is None
+
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
 

@@ -240,23 +240,24 @@
       showResult();
     });
 
-    function changed(event, final) {
+    /* Errors appear only on «Lag saken» (submit); between submits a field's error
+       is only ever cleared, the moment it is put right. Showing a new error when
+       a field loses focus would move the button under a mouse or finger that is
+       pressing it (focus leaves on press, the click lands on release): the click
+       was lost. The summary is rebuilt on the next submit. */
+    function changed(event) {
       var key = event.target.name;
       var field = data.fields.filter(function (f) { return f.key === key; })[0];
       if (!field) return;
-      if (attempted) {
-        var problem = problemOf(check(data, values()), key);
-        /* While typing, only clear an error; on leaving the field, show it too. */
-        if (final || !problem) showProblem(field, problem);
-      }
+      if (attempted && !problemOf(check(data, values()), key)) showProblem(field, null);
       if (shown) {
         shown = null;
         result.hidden = true;
         announce(msg.msgChanged);
       }
     }
-    form.addEventListener("input", function (event) { changed(event, false); });
-    form.addEventListener("change", function (event) { changed(event, true); });
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
 
     if (caseNumber) caseNumber.addEventListener("input", renderSay);
 

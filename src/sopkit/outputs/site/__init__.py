@@ -10,7 +10,7 @@ reached the built pages.
 from __future__ import annotations
 
 from sopkit.outputs.site import quality
-from sopkit.outputs.site.generator import Processes, shard_count
+from sopkit.outputs.site.generator import Processes, shard_count, theme_files
 from sopkit.outputs.site.generator import mkdocs_build as build
 from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.site.pages import navigation as _navigation
@@ -40,6 +40,7 @@ def render(library: Library, published: Library, drafts: dict[str, Procedure],
                          if draft.ticket else "") for doc_id, draft in drafts.items()},
     )
     files.update(quality.site_files(library, project, history))
+    files.update(theme_files())
     return files
 
 

@@ -23,6 +23,7 @@ anchor on a page of another share is not known.
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
@@ -81,6 +82,43 @@ class Processes:
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+_WORKERS = "assets/javascripts/workers"
+SEARCH_STEMMING_JS = "assets/javascripts/search-stemming.js"
+
+
+def theme_files() -> dict[str, str]:
+    """Files sopkit adds beside Material's assets: docs-relative path -> text.
+
+    A search worker that loads Material's own and then sopkit's
+    ``search-stemming.js`` (Norwegian word forms). It is named like Material's
+    (``workers/search.<hash>.min.js`` -> ``workers/sopkit-search.<hash>.min.js``),
+    so that ``templates/overrides/main.html`` can point the page's configuration
+    at it by replacing the name. Material internals used: the worker's folder and
+    name, and that the page's ``__config`` names it. If they change, the wrapper
+    is not found here or not used there, and the search tests fail.
+    """
+    import material
+
+    workers = Path(material.__file__).parent / "templates" / _WORKERS
+    found = sorted(workers.glob("search.*.min.js"))
+    if len(found) != 1:
+        raise SopkitError(f"Material's search worker not found in {workers}\n    hint: "
+                          "sopkit's search wrapper needs Material's layout; reinstall "
+                          "with ./scripts/setup or pin the tested version")
+    name = found[0].name
+    stemming = os.path.relpath(SEARCH_STEMMING_JS, _WORKERS)
+    # Addresses from the wrapper's own: in the file:// shim (iframe-worker) the
+    # worker runs in an iframe whose base address is the page's.
+    wrapper = (
+        "/* sopkit: Material's search worker, then Norwegian word forms. */\n"
+        "(function (here) {\n"
+        f"  importScripts(new URL({json.dumps(name)}, here).href,\n"
+        f"                new URL({json.dumps(stemming)}, here).href);\n"
+        '})((typeof document !== "undefined" && document.currentScript'
+        " && document.currentScript.src) || self.location.href);\n")
+    return {f"{_WORKERS}/sopkit-{name}": wrapper}
 
 
 def _import_mkdocs() -> None:

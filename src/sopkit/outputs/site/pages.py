@@ -27,7 +27,7 @@ from sopkit.outputs.urls import (
     href,
 )
 from sopkit.source.library import Library
-from sopkit.source.model import Application, Procedure
+from sopkit.source.model import Application, Procedure, Section
 from sopkit.source.project import Project
 from sopkit.source.review import review_state
 
@@ -57,6 +57,19 @@ def handbook_tree(procedures: tuple[Procedure, ...]) -> Folder:
     return root
 
 
+def steps_first(proc: Procedure) -> list[Section]:
+    """The sections in the order a procedure page shows them: steps first.
+
+    The first section with steps moves ahead of those before it (purpose, scope,
+    background...), so the first step is on the first screen of a phone; the
+    others keep their order, and so steps keep theirs. The archival PDF keeps
+    the document's own order.
+    """
+    sections = list(proc.sections)
+    first = next((i for i, s in enumerate(sections) if any(s.steps())), 0)
+    return [sections[first], *sections[:first], *sections[first + 1:]]
+
+
 def page_files(
     library: Library,
     project: Project,
@@ -78,7 +91,7 @@ def page_files(
     ticket_blocks = ticket_blocks or {}
     composer_pages = composer_pages or {}
     drafts = drafts or {}
-    current = library.current()
+    in_force = library.in_force()
     files: dict[str, str] = {}
     titles = {p.id: p.title for p in library.procedures}
 
@@ -86,6 +99,7 @@ def page_files(
         files[page] = render(
             project.templates, "site/procedure.md.j2",
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
+            sections=steps_first(proc),
             overdue=proc.status != "draft" and review_state(proc, library.today).overdue,
             apps=[library.applications[key] for key in proc.applications],
             titles=titles, today=library.today,
@@ -115,13 +129,13 @@ def page_files(
             )
     files[FRONT_PAGE] = render(
         project.templates, "site/index.md.j2", page=FRONT_PAGE,
-        handbook=library.handbook, urgent=[p for p in current if p.urgent],
-        tree=handbook_tree(current),
+        handbook=library.handbook, urgent=[p for p in in_force if p.urgent],
+        tree=handbook_tree(in_force),
     )
     files[APPLICATIONS_PAGE] = render(
         project.templates, "site/applications.md.j2", page=APPLICATIONS_PAGE,
         applications=sorted(library.applications.values(), key=_app_order),
-        used_by={key: [p for p in current if key in p.applications]
+        used_by={key: [p for p in in_force if key in p.applications]
                  for key in library.applications},
     )
     files[ARCHIVE_PAGE] = render(
@@ -136,11 +150,14 @@ def _app_order(app: Application) -> tuple[int, str]:
 
 
 def navigation(library: Library, extra: Sequence[NavEntry] = ()) -> list[NavEntry]:
-    """The site's navigation: the handbook tree, then the registers and the archive."""
+    """The site's navigation: the handbook tree, then the registers and the archive.
+
+    Drafts never approved are not in it: the register lists them for reviewers.
+    """
     archive = [_nav_page(p) for p in library.procedures if p.status == "obsolete"]
     return [
         NavPage(FRONT_PAGE, "Forside"),
-        *handbook_tree(library.current()).nav(),
+        *handbook_tree(library.in_force()).nav(),
         NavPage(APPLICATIONS_PAGE, "Applikasjoner"),
         *extra,
         NavSection("Arkiv", (NavPage(ARCHIVE_PAGE), *archive)),

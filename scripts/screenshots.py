@@ -1,0 +1,63 @@
+"""Screenshots of the handbook as staff meet it, for the README and for review.
+
+    .venv/bin/python scripts/screenshots.py [OUT]      (default: docs/screenshots)
+
+Builds the test fixture handbook (tests/fixtures/handbook: the seed D29653, the
+long procedure D31044 and the never-approved draft D10001) in a temporary
+folder, serves it, and saves with Debian's Chromium:
+
+- the first screen of a 390 x 844 phone and of a 1280 x 800 desktop,
+- the whole page as printed (print media, A4 width),
+
+for D29653 and D31044, and the composer on a phone after an empty submit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+PAGES = {"D29653": "dokumenter/D29653.html", "D31044": "dokumenter/D31044.html"}
+
+
+def main() -> None:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1764028800")  # 25.11.2025
+    from browser import chromium, serve, site_mount
+    from conftest import copy_project
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = copy_project(Path(tmp) / "project")
+        build_site(Project(root))
+        with serve(root / "site", site_mount(root / "mkdocs.yml")) as base, chromium() as browser:
+            for name, path in PAGES.items():
+                for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+                    page = browser.new_page(viewport=size)
+                    page.goto(base + path)
+                    page.screenshot(path=str(out / f"{name}-{label}.png"))
+                    page.close()
+                page = browser.new_page(viewport={"width": 794, "height": 1123})
+                page.goto(base + path)
+                page.emulate_media(media="print")
+                page.screenshot(path=str(out / f"{name}-print.png"), full_page=True)
+                page.close()
+            page = browser.new_page(viewport=PHONE)
+            page.goto(base + "saksmelding/D29653.html")
+            page.get_by_role("button", name="Lag saken").click()
+            page.screenshot(path=str(out / "composer-phone.png"))
+            page.close()
+    print(f"Screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()
