@@ -7,7 +7,8 @@ long procedure D31044 and the never-approved draft D10001) in a temporary
 folder, serves it, and saves with Debian's Chromium:
 
 - the first screen of a 390 x 844 phone and of a 1280 x 800 desktop,
-- the whole page as printed (print media, A4 width),
+- the first two printed A4 pages (Chromium's print to PDF, drawn with poppler's
+  pdftoppm when it is installed; otherwise the page in print media),
 
 for D29653 and D31044, and the composer on a phone after an empty submit.
 """
@@ -15,6 +16,8 @@ for D29653 and D31044, and the composer on a phone after an empty submit.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -44,19 +47,38 @@ def main() -> None:
                 for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
                     page = browser.new_page(viewport=size)
                     page.goto(base + path)
+                    settle(page)
                     page.screenshot(path=str(out / f"{name}-{label}.png"))
                     page.close()
-                page = browser.new_page(viewport={"width": 794, "height": 1123})
+                page = browser.new_page(viewport=DESKTOP)
                 page.goto(base + path)
-                page.emulate_media(media="print")
-                page.screenshot(path=str(out / f"{name}-print.png"), full_page=True)
+                printed(page, out / f"{name}-print")
                 page.close()
             page = browser.new_page(viewport=PHONE)
             page.goto(base + "saksmelding/D29653.html")
             page.get_by_role("button", name="Lag saken").click()
+            settle(page)
             page.screenshot(path=str(out / "composer-phone.png"))
             page.close()
     print(f"Screenshots in {out}")
+
+
+def settle(page: object) -> None:
+    """Wait for Material's header and search animations to end."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "document.getAnimations().every(a => a.playState !== 'running')")
+
+
+def printed(page: object, stem: Path) -> None:
+    if shutil.which("pdftoppm"):
+        pdf = stem.with_suffix(".pdf")
+        pdf.write_bytes(page.pdf(format="A4"))  # type: ignore[attr-defined]
+        subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "2", str(pdf),
+                        str(stem)], check=True)
+        pdf.unlink()
+    else:
+        page.emulate_media(media="print")  # type: ignore[attr-defined]
+        page.screenshot(path=f"{stem}.png", full_page=True)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":
