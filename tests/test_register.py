@@ -151,3 +151,8 @@ def test_check_strict_and_review_due_agree_during_a_draft(run, seed_file):
     assert run("approve", "D29653", "--by", "Kari Nordmann").exit_code == 0
     assert run("check", "--strict").exit_code == 0
     assert run("review-due").exit_code == 0
+
+
+def test_a_draft_never_approved_is_named_so_in_the_register(run):
+    (line,) = [x for x in run("register").output.splitlines() if x.startswith("D10001 ")]
+    assert "utkast 1.00, ingen godkjent revisjon" in line and "1.00 (utkast" not in line
