@@ -111,9 +111,11 @@ def test_title_use_ticket_and_contact(pdf: bytes, seed: tuple[Project, Library, 
 def test_document_control_footer(pdf: bytes) -> None:
     text = text_of(pdf)
     for fact in ("DokumentID: D29653", "Revisjon: 6.00", "Godkjent dato: 07.12.2022",
-                 "Gyldig til: 07.12.2024", "Utskrift er ukontrollert kopi. Skrevet ut 25.11.2026."):
+                 "Gyldig til: 07.12.2024", "Utskrift er ukontrollert kopi.",
+                 "Skann QR-koden for å se om kortet er gjeldende."):
         assert fact in text
     assert "UTKAST" not in text
+    assert "Skrevet ut" not in text and "25.11.2026" not in text  # no date of making
 
 
 def test_fonts_are_the_card_font_embedded(pdf: bytes) -> None:
@@ -151,7 +153,8 @@ def test_title_language_and_tags(pdf: bytes) -> None:
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfuaid:part="1"' in xmp
-    assert info["/CreationDate"] == info["/ModDate"] == "D:20261125"
+    # the revision's Godkjent dato, not the day the card was made: the same card every day
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20221207"
 
 
 def test_qr_code_opens_the_page_with_the_revision(pdf: bytes) -> None:
@@ -171,7 +174,7 @@ def test_same_input_same_bytes(rendered: tuple[dict[str, bytes], list[str]],
 def test_no_whitespace_before_a_step_ends(seed: tuple[Project, Library, Procedure]) -> None:
     """WeasyPrint 70 counts a trailing space when fitting a line and breaks too early."""
     project, _, proc = seed
-    html = card_html(build_card(proc, site=SITE, printed=PRINTED), project)
+    html = card_html(build_card(proc, site=SITE), project)
     assert re.search(r"\s</li>", html) is None
 
 
@@ -206,7 +209,7 @@ def test_card_wording_must_keep_mandated_phrases(project: Path, seed_file: Path,
     edit(seed_file, 'card: "Ring Brukerstøtte og oppgi saksnummer.', 'card: "Ring IT og oppgi')
     proj, library = _library(project)
     with pytest.raises(SopkitError, match=r"D29653.*'Ring Brukerstøtte'") as caught:
-        card_document(library.get("D29653"), proj, site=SITE, printed=PRINTED)
+        card_document(library.get("D29653"), proj, site=SITE)
     assert "'saksnummer'" in caught.value.message
 
 

@@ -149,13 +149,12 @@ def test_errors_in_a_worker_name_the_procedure(project: Path, second: Path,
         _build(project, tmp_path / "docs", jobs=2)
 
 
-def test_salt_covers_templates_site_and_print_date(project: Path) -> None:
+def test_salt_covers_templates_and_site(project: Path) -> None:
     site = "https://kvalitet.sshf.example/handbok/"
-    setting = cards.Setting(Project(project), site, PRINTED)
+    setting = cards.Setting(Project(project), site)
     salt = cards.render_salt(setting)
     assert salt == cards.render_salt(setting)
     assert salt != cards.render_salt(replace(setting, site="https://intranett.example/"))
-    assert salt != cards.render_salt(replace(setting, printed=PRINTED + dt.timedelta(days=1)))
     (project / "templates" / "card" / "logo.svg").write_text("<svg/>", encoding="utf-8")
     assert cards.render_salt(setting) != salt
 
@@ -182,9 +181,28 @@ def test_salt_covers_every_module_whose_code_reaches_a_card() -> None:
 
 def test_salt_covers_the_versions_of_the_libraries_that_render(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    setting = cards.Setting(Project(project), "https://kvalitet.sshf.example/handbok/", PRINTED)
+    setting = cards.Setting(Project(project), "https://kvalitet.sshf.example/handbok/")
     salt = cards.render_salt(setting)
     real = cards.version
     monkeypatch.setattr(cards, "version",
                         lambda name: "0.0" if name == "markdown-it-py" else real(name))
     assert cards.render_salt(setting) != salt
+
+
+@pytest.mark.slow
+def test_a_build_the_next_day_renders_no_card_and_changes_none(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card depends on the procedure, the templates, the font and site_url, not on
+    the day: the first build of a new day used to render every card again."""
+    from sopkit.pipeline import build_site
+
+    cards_of = {}
+    for day, epoch in (("25.11.2026", "1795608000"), ("26.11.2026", "1795694400")):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        report = build_site(Project(project))
+        cards_of[day] = {p.name: p.read_bytes() for p in (project / "site" / "kort").glob("*.pdf")}
+        if day == "25.11.2026":
+            assert report.cards_rendered == report.cards > 0
+        else:
+            assert report.cards_rendered == 0 and report.cards == len(cards_of[day])
+    assert cards_of["25.11.2026"] == cards_of["26.11.2026"]

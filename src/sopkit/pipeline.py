@@ -44,6 +44,8 @@ class BuildReport:
     procedures: int = 0
     pages: int = 0
     cards: int = 0
+    cards_rendered: int = 0
+    """Wall cards made in this build; the others came from the cache unchanged."""
     verified: int = 0
     """Artefacts checked after the build (see :mod:`sopkit.proof`)."""
     shares: list[int] = field(default_factory=list)
@@ -119,7 +121,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         cards = card.render(published, project)
     except ContentError as exc:
         raise InvalidInput(library.locate(exc.findings)) from None
-    report.cards = len(cards)
+    report.cards, report.cards_rendered = len(cards), cards.rendered
 
     phase("rendering archival PDFs")
     archival = prepare_archival(library, published, history, project)

@@ -66,7 +66,7 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
     where = output or project.site
     click.echo(f"Built {where}: {plural(report.procedures, 'procedure')}, "
                f"{plural(report.pages, 'page')}, {plural(report.cards, 'card')} "
-               f"in {report.total:.1f} s.")
+               f"({report.cards_rendered} rendered) in {report.total:.1f} s.")
 
 
 @cli.command()

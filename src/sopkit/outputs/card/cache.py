@@ -3,7 +3,8 @@
 :func:`render_cards` looks up every card in a cache keyed on the procedure's
 content, the card templates, the font, the code that renders it (every sopkit
 module the card modules import, found by reading their imports) and the
-versions of the libraries it uses, the site address and the print date. The cards that are not there
+versions of the libraries it uses, and the site address: not the date, so an
+unchanged card is never rendered again. The cards that are not there
 are built, checked and rendered on ``jobs`` worker processes that each keep
 one WeasyPrint renderer (one layout per procedure serves A4 and A5). Only
 when every card is made are the PDFs written to the output folder.
@@ -11,7 +12,6 @@ when every card is made are the PDFs written to the output folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -60,15 +60,14 @@ class CardJob:
 
 @dataclass(frozen=True)
 class Setting:
-    """What every card of a build shares: where the project is, the site, the date."""
+    """What every card of a build shares: where the project is and the site's address."""
 
     project: Project
     site: str
-    printed: dt.date
 
     def render(self, job: CardJob, renderer: CardRenderer) -> Rendered:
         """Each size's PDF, and its report: checked from the PDF (or :class:`SopkitError`)."""
-        html = card_document(job.proc, self.project, site=self.site, printed=self.printed)
+        html = card_document(job.proc, self.project, site=self.site)
         pdfs = renderer.render(html, job.sizes, job.proc.id)
         rendered = {size: (pdf, verify_card(job.proc, size, pdf)) for size, pdf in pdfs.items()}
         raise_on_missing([report for _, report in rendered.values()], CARD_HINT)
@@ -91,7 +90,7 @@ def render_card(proc: Procedure, library: Library, project: Project, size: str) 
     """``proc``'s wall card in ``size`` (A4 or A5) as one page of PDF."""
     if size not in SIZES:
         raise SopkitError(f"{proc.id}: card size must be one of {', '.join(SIZES)}, not {size!r}")
-    setting = Setting(project, site_url(project), library.today)
+    setting = Setting(project, site_url(project))
     return setting.render(CardJob(proc, (size,)), _renderer(project))[size][0]
 
 
@@ -107,9 +106,15 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
     return place_cards(cached, out_dir)
 
 
+class CachedCards(dict[tuple[str, str], Path]):
+    """(ID, size) -> the cached PDF of every card; ``rendered``: how many were made
+    now (the others were in the cache)."""
+
+    rendered: int = 0
+
+
 def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
-                  cache_dir: Path | None = None, prune: bool = True
-                  ) -> dict[tuple[str, str], Path]:
+                  cache_dir: Path | None = None, prune: bool = True) -> CachedCards:
     """Render the cards missing from the cache; (ID, size) -> the cached PDF of every card.
 
     A card that cannot be made from its procedure's content does not stop the
@@ -118,7 +123,7 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
     grow (a check of some cards leaves the others).
     """
     cache = cache_dir or project.build / "cache" / "cards"
-    setting = Setting(project, site_url(project), library.today)
+    setting = Setting(project, site_url(project))
     salt = render_salt(setting)
     wanted: dict[tuple[str, str], Path] = {
         (proc.id, size): cache / f"{card_key(proc, size, salt)}.pdf"
@@ -148,7 +153,9 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
         write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
     if findings:
         raise ContentError(findings)
-    return wanted
+    cards = CachedCards(wanted)
+    cards.rendered = sum(len(job.sizes) for job in todo)
+    return cards
 
 
 def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[Report]:
@@ -189,9 +196,9 @@ def render_salt(setting: Setting) -> str:
 
     The card templates (all of templates/card/), the code that turns them into
     PDF (:func:`rendering_code`), the font, the libraries' versions, the site
-    address and the print date.
+    address (the QR code's).
     """
-    digest = hashlib.sha256(f"{setting.site}\0{setting.printed.isoformat()}\0".encode())
+    digest = hashlib.sha256(f"{setting.site}\0".encode())
     card_dir = setting.project.templates / CARD_DIR
     for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
         digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")

@@ -66,7 +66,7 @@ class Card:
     revision: str
     approved: dt.date | None
     valid_until: dt.date | None
-    printed: dt.date
+    dated: dt.date  # the PDF's date: Godkjent dato, or Dato endret of a draft
     when: str
     steps: tuple[CardStep, ...]
     ticket: CardTicket | None
@@ -80,17 +80,19 @@ def card_url(site: str, proc: Procedure) -> str:
     return card_qr_url(site, proc.id, proc.current.revision)
 
 
-def card_document(proc: Procedure, project: Project, *, site: str, printed: dt.date) -> str:
+def card_document(proc: Procedure, project: Project, *, site: str) -> str:
     """``proc``'s card as HTML, checked to hold every mandated phrase."""
-    html = card_html(build_card(proc, site=site, printed=printed), project)
+    html = card_html(build_card(proc, site=site), project)
     check_phrases(proc, html)
     return html
 
 
-def build_card(proc: Procedure, *, site: str, printed: dt.date) -> Card:
+def build_card(proc: Procedure, *, site: str) -> Card:
     """The content of ``proc``'s card; :class:`SopkitError` if it cannot have one.
 
-    ``site`` is the handbook's address (site_url), ``printed`` the print date.
+    ``site`` is the handbook's address (site_url). Nothing on a card depends on the
+    day it is made (a card printed from the site is printed later anyway): the
+    same procedure gives the same card, so the cache never renders it again.
     """
     if proc.card is None:
         raise SopkitError(f"{proc.id}: the procedure defines no card\n"
@@ -106,7 +108,7 @@ def build_card(proc: Procedure, *, site: str, printed: dt.date) -> Card:
         revision=rev.revision,
         approved=rev.approved,
         valid_until=rev.valid_until,
-        printed=printed,
+        dated=rev.approved or rev.changed,
         when=proc.card.when,
         steps=tuple(_card_step(step) for step in _top_steps(proc)),
         ticket=_ticket(proc.ticket),
