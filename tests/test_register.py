@@ -148,6 +148,7 @@ def test_check_strict_and_review_due_agree_during_a_draft(run, seed_file):
     assert due.exit_code == 1 and "OVERDUE  D29653" in due.output
     assert run("check").exit_code == 0  # a warning only, without --strict
     edit(seed_file, "text: Sakene meldes inn via", "text: Sakene meldes alltid inn via")
+    edit(seed_file, "    call: Brukerstøtte\n", "    call: Brukerstøtte\n    number: 38 14 20 00\n")
     assert run("approve", "D29653", "--by", "Kari Nordmann").exit_code == 0
     assert run("check", "--strict").exit_code == 0
     assert run("review-due").exit_code == 0

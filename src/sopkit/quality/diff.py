@@ -238,7 +238,7 @@ def _step_fields(step: Step) -> dict[str, str]:
         "Tekst": step.text,
         "Betingelse": step.when or "",
         "Rolle": step.role or "",
-        "Veggkort": step.card or "",
+        "Veggkort": ("ikke på kortet" if step.card is False else step.card or ""),
         "Merknader": " | ".join(f"{NOTE_LABELS[n.level]} {n.text}" for n in step.notes),
     }
 

@@ -124,7 +124,12 @@ def full_text(proc: Procedure) -> list[Item]:
 
 
 def card_text(proc: Procedure) -> list[Item]:
-    """What ``proc``'s wall card must show (steps in their card wording)."""
+    """What ``proc``'s wall card must show: the steps it chooses (``card.steps``,
+    ``card: false``, ``card.substeps``), in their card wording."""
+    chosen = [s for _, top in proc.card_steps() for s in (top, *_on_card(proc, top))]
     return [*identity(proc), *phrases(proc),
-            *(Item("step", step.id, visible_words(step.card or step.text))
-              for step in all_steps(proc))]
+            *(Item("step", step.id, visible_words(step.card or step.text)) for step in chosen)]
+
+
+def _on_card(proc: Procedure, step: Step) -> list[Step]:
+    return [s for sub in proc.on_card(step) for s in (sub, *_on_card(proc, sub))]

@@ -25,6 +25,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from sopkit.source.text import normalize
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -153,7 +155,8 @@ class Step(Base):
     text: Text
     when: str | None = Field(None, description="Condition, e.g. 'Hvis prøven er hemolysert'.")
     role: str | None = Field(None, description="Only for this role, e.g. 'Bioingeniør'.")
-    card: str | None = Field(None, description="Shorter wording for the wall card.")
+    card: str | Literal[False] | None = Field(
+        None, description="Shorter wording for the wall card, or false: not on the card.")
     notes: list[Note] = []
     steps: list[Step] = Field([], description="Sub-steps.")
 
@@ -328,6 +331,10 @@ class CardSpec(Base):
     when: Text = Field(description="One line on when to use the card.")
     contact: Text = Field(description="The key contact, e.g. 'Brukerstøtte'.")
     sizes: list[Literal["A4", "A5"]] = Field(["A4", "A5"], min_length=1)
+    steps: list[Key] | None = Field(
+        None, description="The ids of the top-level steps the card shows (default: all but "
+        "those with 'card: false'); they keep the procedure's order and numbers.")
+    substeps: bool = Field(True, description="Whether the card shows sub-steps.")
 
 
 # ---------------------------------------------------------------- document
@@ -387,3 +394,44 @@ class Procedure(Base):
     def steps(self) -> Iterator[Step]:
         for section in self.sections:
             yield from section.steps()
+
+    def top_steps(self) -> list[Step]:
+        """The top-level steps (not their sub-steps), in order."""
+        return [step for section in self.sections for block in section.body
+                for step in block.steps or []]
+
+    def card_steps(self) -> list[tuple[int, Step]]:
+        """The top-level steps on the wall card, with their numbers on the page.
+
+        ``card.steps`` chooses them (default: all); a step with ``card: false`` is
+        never on it. With ``card.substeps: false`` their sub-steps stay off too
+        (see :meth:`on_card`).
+        """
+        chosen = self.card.steps if self.card is not None else None
+        return [(number, step) for number, step in enumerate(self.top_steps(), start=1)
+                if step.card is not False and (chosen is None or step.id in chosen)]
+
+    def on_card(self, step: Step) -> list[Step]:
+        """``step``'s sub-steps that the card shows."""
+        if self.card is not None and not self.card.substeps:
+            return []
+        return [sub for sub in step.steps if sub.card is not False]
+
+    def card_contact(self) -> Contact:
+        """The card's key contact: a contacts entry with the card's contact role, else the
+        ticket's phone script if it calls that role; else the role alone (no number)."""
+        role = self.card.contact if self.card is not None else ""
+        for section in self.sections:
+            for block in section.body:
+                for contact in block.contacts or []:
+                    if _same(contact.role, role):
+                        return contact
+        phone = self.ticket.phone if self.ticket else None
+        if phone is not None and _same(phone.call, role):
+            return Contact(role=role, phone=phone.number)
+        return Contact(role=role)
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two names are the same, whatever the case and spacing."""
+    return normalize(a).casefold() == normalize(b).casefold()

@@ -181,6 +181,8 @@ def check_procedure(
     _check_phrases(proc, add)
     if proc.ticket is not None:
         _check_ticket(proc, add)
+    if proc.card is not None:
+        _check_card(proc, add)
     _check_revisions(proc, add, today, check_fingerprint)
 
 
@@ -207,6 +209,37 @@ def _check_step_ids(proc: Procedure, add: Any) -> None:
                         "step ids must be unique in a procedure; they identify a step "
                         "across revisions")
                 seen.add(step.id)
+
+
+def _check_card(proc: Procedure, add: Any) -> None:
+    """The card's choice of steps names top-level steps, and its contact has a number."""
+    assert proc.card is not None
+    top = {step.id: step for step in proc.top_steps()}
+    subs = {step.id for step in proc.steps()} - set(top)
+    listed: set[str] = set()
+    for index, step_id in enumerate(proc.card.steps or []):
+        keys = ("card", "steps", index)
+        if step_id in listed:
+            add(keys, f"step '{step_id}' is listed twice", "list each step once")
+        elif step_id in subs:
+            add(keys, f"'{step_id}' is a sub-step", "list top-level steps in card.steps; "
+                "their sub-steps come with them (card.substeps: false leaves them all out)")
+        elif step_id not in top:
+            add(keys, f"no top-level step has the id '{step_id}'",
+                "the top-level steps are: " + ", ".join(top))
+        elif top[step_id].card is False:
+            add(keys, f"step '{step_id}' says 'card: false' but card.steps lists it",
+                "remove it from card.steps, or remove 'card: false' from the step")
+        listed.add(step_id)
+    if not proc.card_steps():
+        add(("card",), "the wall card would show no step",
+            "list the steps the card shows in card.steps, or remove 'card: false' from some")
+    contact = proc.card_contact()
+    if not contact.phone:
+        add(("card", "contact"), f"the wall card gives no phone number for '{contact.role}'",
+            f"add a contacts entry with role '{contact.role}' and its phone, or the number as "
+            "ticket.phone.number if the phone script calls them; until then the card prints "
+            "the name alone", "warning")
 
 
 def _walk_steps(steps: list[model.Step], keys: KeyPath) -> Iterator[tuple[KeyPath, model.Step]]:

@@ -35,6 +35,8 @@ QR_PIXELS_PER_MODULE = 4
 @dataclass(frozen=True)
 class CardStep:
     text: str
+    number: int = 0  # the step's number on the page (0 for a sub-step: lettered)
+    id: str = ""
     when: str | None = None
     role: str | None = None
     notes: tuple[tuple[str, str], ...] = ()
@@ -110,9 +112,9 @@ def build_card(proc: Procedure, *, site: str) -> Card:
         valid_until=rev.valid_until,
         dated=rev.approved or rev.changed,
         when=proc.card.when,
-        steps=tuple(_card_step(step) for step in _top_steps(proc)),
+        steps=tuple(_card_step(proc, step, number) for number, step in proc.card_steps()),
         ticket=_ticket(proc.ticket),
-        contact=_contact(proc, proc.card.contact),
+        contact=proc.card_contact(),
         url=url,
         qr=qr_png(url),
     )
@@ -193,19 +195,16 @@ def qr_png(url: str) -> str:
                            dark="#000", light="#fff")
 
 
-def _top_steps(proc: Procedure) -> list[Step]:
-    return [step for section in proc.sections for block in section.body
-            for step in block.steps or []]
-
-
-def _card_step(step: Step) -> CardStep:
+def _card_step(proc: Procedure, step: Step, number: int = 0) -> CardStep:
     return CardStep(
         text=step.card or step.text,
+        number=number,
+        id=step.id,
         when=step.when,
         role=step.role,
         notes=tuple((NOTE_LABELS[n.level], n.text) for n in step.notes
                     if n.level in CARD_NOTE_LEVELS),
-        steps=tuple(_card_step(sub) for sub in step.steps),
+        steps=tuple(_card_step(proc, sub) for sub in proc.on_card(step)),
     )
 
 
@@ -218,20 +217,3 @@ def _ticket(ticket: TicketSpec | None) -> CardTicket | None:
     first = "".join(value if kind == "text" else f"«{labels.get(value, value)}»"
                     for kind, value in parse_pattern(ticket.first_sentence))
     return CardTicket(ticket.system, slots, first)
-
-
-def _contact(proc: Procedure, role: str) -> Contact:
-    """The key contact: from a contacts block with that role, else the ticket's phone."""
-    for section in proc.sections:
-        for block in section.body:
-            for contact in block.contacts or []:
-                if _same(contact.role, role):
-                    return contact
-    phone = proc.ticket.phone if proc.ticket else None
-    if phone is not None and _same(phone.call, role):
-        return Contact(role=role, phone=phone.number)
-    return Contact(role=role)
-
-
-def _same(a: str, b: str) -> bool:
-    return normalize(a).casefold() == normalize(b).casefold()

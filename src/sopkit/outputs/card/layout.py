@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pydyf
 from weasyprint import CSS, HTML
@@ -44,7 +45,6 @@ MIN_PT_FOR_A5 = math.ceil(MIN_PT["A5"] / A5_ZOOM)  # 17 on A4 is 12.02 on A5
 CARD_CSS = "card.css"  # in templates/card/, applied to every card
 # Tagged PDF for screen readers, declared as PDF/UA-1 (WeasyPrint marks UA experimental).
 PDF_OPTIONS: dict[str, object] = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
-_HINT = "shorten the steps' 'card:' wording or the card's 'when:' line in the procedure's YAML"
 
 
 def size_css(body_pt: int) -> str:
@@ -73,9 +73,13 @@ class CardRenderer:
                 return {size: self._write(document, size, f"{doc_id} ({size})")
                         for size in sizes}
         size = "A5" if "A5" in sizes else "A4"
+        over = math.ceil(overflow(document) * 100)
+        longest = ", ".join(longest_steps(document, 3))
         raise ContentError([Finding(
-            doc_id, ("card",), f"the wall card does not fit on one {size} page, even with "
-            f"body text at the minimum {MIN_PT[size]} pt", _HINT)])
+            doc_id, ("card",), f"the wall card does not fit on one {size} page: with body "
+            f"text at the minimum {MIN_PT[size]} pt it needs {over} % less height",
+            f"shorten the card wording ('card:') of the longest steps ({longest}), or leave "
+            "steps out with card.steps (or 'card: false' on a step), or shorten 'when:'")])
 
     def _layout(self, html: str, body_pt: int, label: str) -> Document:
         with strict(label, self.fetcher):
@@ -129,6 +133,31 @@ def fits_one_page(document: Document, label: str) -> bool:
 
 
 _EPSILON = 0.01  # CSS px; layout positions are floats
+
+
+def _fragments(document: Document, tag: str) -> list[Any]:
+    """Every page's boxes of elements ``tag`` (an element split across pages has one a page)."""
+    return [box for page in document.pages for box in page._page_box.descendants()
+            if box.element is not None and box.element_tag == tag]
+
+
+def overflow(document: Document) -> float:
+    """The share of ``<main>``'s height that does not fit above the footer of page one
+    (0 when it fits): how much shorter the card must get."""
+    mains, footers = _fragments(document, "main"), _fragments(document, "footer")
+    needed = sum(box.margin_height() for box in mains)
+    room = footers[0].position_y - mains[0].position_y
+    return max(0.0, (needed - room) / needed) if needed else 0.0
+
+
+def longest_steps(document: Document, count: int) -> list[str]:
+    """The ids of the ``count`` top-level steps that take most height on the card."""
+    heights: dict[str, float] = {}
+    for box in _fragments(document, "li"):
+        if box.element.get("value") is not None and box.element.get("data-step"):
+            step = box.element.get("data-step")
+            heights[step] = heights.get(step, 0.0) + box.margin_height()
+    return sorted(heights, key=lambda step: -heights[step])[:count]
 
 
 def _exactly_a5(document: Document, pdf: pydyf.PDF) -> None:
