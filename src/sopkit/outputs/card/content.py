@@ -147,17 +147,29 @@ def phrase_hint(proc: Procedure, phrase: str) -> str:
     wanted = normalize(phrase)
     places = [(_yaml_keys(keys), parent) for keys, text, parent in strings(data)
               if wanted in plain(text)]
+    shown = {s.id for _, top in proc.card_steps() for s in (top, *_shown_under(proc, top))}
     for keys, parent in places:  # a place the card shows: the template lost it
         worded = keys[-1] == "text" and "steps" in keys and parent.get("card")
         noted = "notes" in keys and parent.get("level") not in CARD_NOTE_LEVELS
-        if _on_card(keys) and not worded and not noted:
+        left_off = "steps" in keys and keys[-1] != "notes" and parent.get("id") not in shown
+        if _on_card(keys) and not worded and not noted and not left_off:
             return (f"the phrase is in {dotted(keys)}, which the card shows: the card "
                     f"template (templates/{CARD_TEMPLATE}) or its stylesheet drops it")
+    for keys, parent in places:
+        if "steps" in keys and keys[-1] in ("text", "card") and parent.get("id") not in shown:
+            return (f"the phrase is in {dotted(keys)}, but card.steps leaves it out (or "
+                    "card.substeps: false, or 'card: false' on the step): put that step on "
+                    "the card")
     for keys, parent in places:
         if keys[-1] == "text" and "steps" in keys and parent.get("card"):
             return (f"the phrase is in {dotted(keys)}, but the step's card wording "
                     f"({dotted((*keys[:-1], 'card'))}) leaves it out: keep the phrase in the "
                     "card wording, or remove 'card:' to print the full text")
+    for keys, _ in places:
+        if keys[-1] in ("note", "important", "warning") and "steps" not in keys:
+            return (f"the phrase is in {dotted(keys)}, an '{keys[-1]}' block outside the "
+                    "steps; a card shows only steps (with their important and warning "
+                    "notes): put the phrase in a step, its card wording or one of its notes")
     for keys, _ in places:
         if "notes" in keys:
             return (f"the phrase is in {dotted(keys)}, an NB! note, and a card shows only "
@@ -193,6 +205,11 @@ def qr_png(url: str) -> str:
     qr = segno.make_qr(url, error="m")
     return qr.png_data_uri(scale=QR_PIXELS_PER_MODULE, border=QR_BORDER,
                            dark="#000", light="#fff")
+
+
+def _shown_under(proc: Procedure, step: Step) -> list[Step]:
+    """The sub-steps (at any depth) of ``step`` that its card shows."""
+    return [s for sub in proc.on_card(step) for s in (sub, *_shown_under(proc, sub))]
 
 
 def _card_step(proc: Procedure, step: Step, number: int = 0) -> CardStep:
