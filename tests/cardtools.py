@@ -102,3 +102,40 @@ def weasyprint_messages() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def glyphs_of(pdf: bytes) -> dict[str, dict[str, list]]:
+    """Font name -> character -> the outline of the glyph the PDF draws it with,
+    read from the embedded font program through the font's ToUnicode map."""
+    import io
+    import re
+
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    fonts: dict[str, dict[str, list]] = {}
+    for page in reader(pdf).pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            name = str(font["/BaseFont"])
+            if name in fonts:
+                continue
+            descendant = font["/DescendantFonts"][0].get_object()
+            assert descendant["/CIDToGIDMap"] == "/Identity", name
+            program = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            truetype = TTFont(io.BytesIO(program))
+            order, glyphs = truetype.getGlyphOrder(), truetype.getGlyphSet()
+            to_unicode = font["/ToUnicode"].get_object().get_data().decode("ascii")
+            chars: dict[str, list] = {}
+            for cid, code in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]{4,})>", to_unicode):
+                pen = RecordingPen()
+                glyphs[order[int(cid, 16)]].draw(pen)
+                chars[bytes.fromhex(code).decode("utf-16-be")] = pen.value
+            fonts[name] = chars
+    return fonts
+
+
+def contours(outline: list) -> int:
+    """How many closed contours an outline has: a plain 0 or O has two (outside,
+    counter); a stroke or dot in the counter adds more, as does Ø's slash."""
+    return sum(1 for operator, _ in outline if operator == "closePath")

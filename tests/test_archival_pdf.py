@@ -111,7 +111,7 @@ def test_fonts_are_embedded(seed_pdf):
             descriptor = target["/FontDescriptor"].get_object()
             fonts.append(str(target["/BaseFont"]))
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-    assert fonts and all("Atkinson-Hyperlegible" in f for f in fonts), fonts  # margins too
+    assert fonts and all("+Inter" in f for f in fonts), fonts  # margins too
 
 
 def test_same_revision_same_bytes(seed_pdf, tmp_path, run, project):

@@ -1,11 +1,11 @@
 """What every PDF output shares: the font, a sandboxed URL fetcher, strict rendering.
 
-* The font: Atkinson Hyperlegible from the ``fontpkg-atkinson-hyperlegible``
-  package, as ``@font-face`` rules (:func:`font_face_css`).
+* The font: Inter, made static from the ``fontpkg-inter`` package
+  (:mod:`sopkit.outputs.fonts`), as ``@font-face`` rules (:func:`font_face_css`).
 * The fetcher: WeasyPrint fetches everything a document refers to (stylesheets, fonts,
 images, attachments) through one fetcher. Ours serves ``data:`` URLs and files
 whose real path (symbolic links and ``..`` resolved) lies inside one of the
-allowed folders: the project and the font package. Anything else, another
+allowed folders: the project and the font folder. Anything else, another
 local file or any network address, stops the rendering with
 :class:`RefusedURL`; the refusal is also recorded, because WeasyPrint swallows
 errors raised while it draws SVG images.
@@ -26,36 +26,22 @@ from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-import fontpkg_atkinson_hyperlegible as font_package
 from weasyprint import __version__ as WEASYPRINT_VERSION
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from sopkit.outputs.fonts import FAMILY as FONT_FAMILY
+from sopkit.outputs.fonts import font_dir, font_files, font_version
 from sopkit.outputs.logs import warnings_logged
 from sopkit.source.errors import SopkitError
-
-FONT_FAMILY: str = font_package.FAMILY
-FONT_DIR = Path(font_package.ROOT)
-FONT_FILES = {
-    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
-    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
-    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
-    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
-}
-
-
-def font_version() -> str:
-    """The font package's metadata, its version included (for cache keys)."""
-    return (FONT_DIR / "metadata.json").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=2)
 def font_face_css(*, inline: bool = False) -> str:
-    """``@font-face`` rules for the font: file URLs into the font package (the
-    fetcher must allow :data:`FONT_DIR`), or with ``inline`` the files as
-    ``data:`` URLs, so that the document needs no file access at all."""
+    """``@font-face`` rules for the font: file URLs into the font folder (the
+    fetcher must allow :func:`~sopkit.outputs.fonts.font_dir`), or with ``inline``
+    the files as ``data:`` URLs, so that the document needs no file access at all."""
     rules = []
-    for (weight, style), name in FONT_FILES.items():
-        path = FONT_DIR / "files" / name
+    for (weight, style), path in font_files().items():
         url = (f"data:font/ttf;base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
                if inline else f'"{path.as_uri()}"')
         rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
@@ -135,5 +121,5 @@ def strict(label: str, fetcher: SandboxFetcher) -> Iterator[None]:
                           + "\n    ".join(messages))
 
 
-__all__ = ["FONT_DIR", "FONT_FAMILY", "WEASYPRINT_VERSION", "RefusedURL", "SandboxFetcher",
+__all__ = ["FONT_FAMILY", "font_dir", "WEASYPRINT_VERSION", "RefusedURL", "SandboxFetcher",
            "font_face_css", "font_version", "strict"]

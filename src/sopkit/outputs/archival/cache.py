@@ -26,7 +26,7 @@ from sopkit.source.project import Project
 
 RENDERING_MODULES = ("sopkit.outputs.archival.document", "sopkit.outputs.archival.verify")
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py",
-                       "pdfminer.six", "fontpkg-atkinson-hyperlegible")
+                       "pdfminer.six", "fontpkg-inter", "fonttools")
 REPORTS = "reports.json"
 
 

@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from sopkit.outputs.pdf import FONT_DIR, FONT_FAMILY, SandboxFetcher, font_face_css, strict
+from sopkit.outputs.pdf import FONT_FAMILY, SandboxFetcher, font_dir, font_face_css, strict
 from sopkit.source.errors import ContentError, Finding, SopkitError
 
 # Page sizes in PDF points (1/72 in), width x height, portrait.
@@ -55,7 +55,7 @@ class CardRenderer:
     """Lays out card HTML as PDF. Keep one per process and reuse it."""
 
     def __init__(self, project_root: Path, card_dir: Path) -> None:
-        self.fetcher = SandboxFetcher([project_root, FONT_DIR])
+        self.fetcher = SandboxFetcher([project_root, font_dir()])
         self.font_config = FontConfiguration()
         self.stylesheet = card_dir / CARD_CSS
         # Relative URLs in the card HTML and CSS resolve against the template folder.
@@ -113,7 +113,8 @@ class CardRenderer:
             raise SopkitError(
                 f"{label}: some text was set in {', '.join(others)} instead of {FONT_FAMILY}"
                 "\n    hint: the card font lacks a character used in the text; "
-                "use a plainer character (arrows and check marks are missing)"
+                "use a plainer character (check marks, emoji and most symbols outside Latin, "
+                "Greek, punctuation, arrows and mathematics are missing)"
             )
 
 
@@ -128,8 +129,17 @@ def fits_one_page(document: Document, label: str) -> bool:
         raise SopkitError(f"{label}: the card template needs one <main> and one <footer>")
     main, footer = found["main"], found["footer"]
     page_bottom = page.content_box_y() + page.height
-    return bool(main.position_y + main.margin_height() <= footer.position_y + _EPSILON
+    return bool(_bottom(main) <= footer.position_y + _EPSILON
                 and footer.position_y + footer.margin_height() <= page_bottom + _EPSILON)
+
+
+def _bottom(box: Any) -> float:
+    """The lowest edge of ``box`` and everything in it: a float or an overflowing
+    line may reach below the box itself."""
+    edges = [box.position_y + box.margin_height()]
+    edges += [inner.position_y + inner.margin_height() for inner in box.descendants()
+              if hasattr(inner, "margin_height")]
+    return max(edges)
 
 
 _EPSILON = 0.01  # CSS px; layout positions are floats
@@ -145,7 +155,7 @@ def overflow(document: Document) -> float:
     """The share of ``<main>``'s height that does not fit above the footer of page one
     (0 when it fits): how much shorter the card must get."""
     mains, footers = _fragments(document, "main"), _fragments(document, "footer")
-    needed = sum(box.margin_height() for box in mains)
+    needed = sum(_bottom(box) - box.position_y for box in mains)
     room = footers[0].position_y - mains[0].position_y
     return max(0.0, (needed - room) / needed) if needed else 0.0
 
