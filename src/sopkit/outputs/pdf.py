@@ -121,5 +121,13 @@ def strict(label: str, fetcher: SandboxFetcher) -> Iterator[None]:
                           + "\n    ".join(messages))
 
 
-__all__ = ["FONT_FAMILY", "font_dir", "WEASYPRINT_VERSION", "RefusedURL", "SandboxFetcher",
-           "font_face_css", "font_version", "strict"]
+__all__ = [
+    "FONT_FAMILY",
+    "WEASYPRINT_VERSION",
+    "RefusedURL",
+    "SandboxFetcher",
+    "font_dir",
+    "font_face_css",
+    "font_version",
+    "strict",
+]
