@@ -136,7 +136,7 @@ def fits_one_page(document: Document, label: str) -> bool:
 def _bottom(box: Any) -> float:
     """The lowest edge of ``box`` and everything in it: a float or an overflowing
     line may reach below the box itself."""
-    edges = [box.position_y + box.margin_height()]
+    edges: list[float] = [box.position_y + box.margin_height()]
     edges += [inner.position_y + inner.margin_height() for inner in box.descendants()
               if hasattr(inner, "margin_height")]
     return max(edges)
