@@ -45,8 +45,8 @@ def test_the_hint_names_the_block_where_the_phrase_is(run, seed_file):
     result = run("check")
     assert result.exit_code == 1
     assert "the wall card lacks the mandated phrase 'Husk prøvenummeret'" in result.output
-    assert ("hint: the phrase is in sections[3].body[0].important, which the card does not "
-            "show") in result.output
+    assert ("hint: the phrase is in sections[3].body[0].important, an 'important' block "
+            "outside the steps") in result.output
     assert "card wording" in result.output  # where to put it instead
 
 

@@ -80,6 +80,7 @@ def heading_site(tmp_path_factory: pytest.TempPathFactory):
     edit(seed, "title: Melding av hastesaker i Min Sykehuspartner, LV SSHF",
          f"title: {json.dumps(title)}")
     edit(seed, "  system: Min Sykehuspartner", f"  system: {json.dumps(HEADING_ATTACKS[0])}")
+    edit(seed, "  contact: Brukerstøtte\n", "  contact: Brukerstøtte\n  sizes: [A4]\n")  # room
     edit(seed, "external_references: []",
          'external_references: [{title: Nettside, url: "https://example.org/a"}]')
     with approved_and_built(root, seed) as url:
