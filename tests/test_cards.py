@@ -338,3 +338,24 @@ def test_text_colours_are_dark_on_light_with_contrast() -> None:
     # Every other colour in the stylesheet is one of those.
     rest = css.replace(root.group(0), "")
     assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(", rest)
+
+
+def test_the_a5_card_is_proven_to_draw_the_a4_card(
+        rendered: tuple[dict[str, bytes], list[str]],
+        seed: tuple[Project, Library, Procedure]) -> None:
+    """The A5 card takes the A4 card's checks only when it draws exactly the same."""
+    from sopkit.outputs.card.verify import same_drawing, verify_card
+
+    pdfs, _ = rendered
+    project, library, proc = seed
+    assert same_drawing(pdfs["A4"], pdfs["A5"])
+    assert not same_drawing(pdfs["A4"], pdfs["A4"])  # not an A5 page
+    other = library.get("D31044")
+    others = {size: render_card(other, library, project, size) for size in SIZES}
+    assert not same_drawing(pdfs["A4"], others["A5"])  # another drawing
+    a4 = verify_card(proc, "A4", pdfs["A4"])
+    # a foreign A5 is read in full, and fails the seed's checks
+    assert not verify_card(proc, "A5", others["A5"], reduced_from=(pdfs["A4"], a4)).ok
+    taken = verify_card(proc, "A5", pdfs["A5"], reduced_from=(pdfs["A4"], a4))
+    assert taken.ok and taken.checks == a4.checks and taken.path.endswith("-A5.pdf")
+    assert taken == verify_card(proc, "A5", pdfs["A5"])  # as reading it in full finds

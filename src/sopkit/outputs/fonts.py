@@ -10,7 +10,8 @@ punctuation and symbols a procedure uses; it is actively maintained.
 The package ships variable fonts only. WeasyPrint makes a static instance of a
 variable font for each document it writes, which takes seconds. So sopkit makes
 the static fonts once, with fontTools: the characters of :data:`UNICODES`,
-weights 400 and 700, upright and italic, optical size 14 (text), with the l and
+weights 400 and 700, upright and italic, optical size 18 (the body text of a card;
+Inter is a little wider than Atkinson Hyperlegible at its text size 14), with the l and
 I of ``cv05`` and ``cv08`` made the default glyphs (in the font's character
 map, so they hold whatever the renderer does with features). They are kept in a
 cache folder (``$SOPKIT_FONT_CACHE``, else ``$XDG_CACHE_HOME/sopkit/fonts`` or
@@ -34,7 +35,7 @@ PACKAGE_DIR = Path(font_package.ROOT)
 SOURCES = {"normal": "Inter[opsz,wght].ttf", "italic": "Inter-Italic[opsz,wght].ttf"}
 FACES: tuple[tuple[int, str], ...] = ((400, "normal"), (700, "normal"),
                                       (400, "italic"), (700, "italic"))
-OPTICAL_SIZE = 14.0
+OPTICAL_SIZE = 18.0
 # Character -> the feature whose glyph becomes its default.
 ALTERNATES = {"l": "cv05", "I": "cv08"}
 # Latin with its extensions, Greek (µ, Ω), punctuation, super- and subscripts,
@@ -45,7 +46,7 @@ UNICODES: tuple[tuple[int, int], ...] = (
     (0x2070, 0x209F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2150, 0x218F),
     (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF),
 )
-RECIPE = f"2|{SOURCES}|{FACES}|{OPTICAL_SIZE}|{ALTERNATES}|{UNICODES}"  # 2: fixed timestamps
+RECIPE = f"3|{SOURCES}|{FACES}|{OPTICAL_SIZE}|{ALTERNATES}|{UNICODES}"  # 2: fixed timestamps
 
 
 def font_version() -> str:

@@ -40,7 +40,7 @@ RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout"
                      "sopkit.outputs.card.verify")
 # The distributions whose code shapes a card (their versions are in the key).
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
-                       "fontpkg-inter", "fonttools", "pdfminer.six")
+                       "fontpkg-inter", "fonttools", "pdfminer.six", "pypdf")
 
 
 SIZES = tuple(PAPER)  # A4, A5
@@ -69,7 +69,12 @@ class Setting:
         """Each size's PDF, and its report: checked from the PDF (or :class:`SopkitError`)."""
         html = card_document(job.proc, self.project, site=self.site)
         pdfs = renderer.render(html, job.sizes, job.proc.id)
-        rendered = {size: (pdf, verify_card(job.proc, size, pdf)) for size, pdf in pdfs.items()}
+        rendered: Rendered = {}
+        for size in sorted(pdfs):  # A4 first: the A5 card is its drawing, reduced
+            a4 = rendered.get("A4")
+            rendered[size] = pdfs[size], verify_card(
+                job.proc, size, pdfs[size],
+                reduced_from=(pdfs["A4"], a4[1]) if size == "A5" and a4 else None)
         raise_on_missing([report for _, report in rendered.values()], CARD_HINT)
         return rendered
 
