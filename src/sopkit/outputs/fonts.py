@@ -46,7 +46,10 @@ UNICODES: tuple[tuple[int, int], ...] = (
     (0x2070, 0x209F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2150, 0x218F),
     (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF),
 )
-RECIPE = f"3|{SOURCES}|{FACES}|{OPTICAL_SIZE}|{ALTERNATES}|{UNICODES}"  # 2: fixed timestamps
+# The OpenType features kept: those a text renderer applies by default. The others
+# (stylistic sets, fractions...) only make every PDF's font subsetting slower.
+FEATURES = ("calt", "ccmp", "clig", "kern", "liga", "locl", "mark", "mkmk", "rclt", "rlig")
+RECIPE = f"4|{SOURCES}|{FACES}|{OPTICAL_SIZE}|{ALTERNATES}|{UNICODES}|{FEATURES}"
 
 
 def font_version() -> str:
@@ -101,8 +104,9 @@ def _make(style: str, weights: list[int], folder: Path) -> None:
     from fontTools.varLib.instancer import instantiateVariableFont
 
     source = TTFont(PACKAGE_DIR / "files" / SOURCES[style], recalcTimestamp=False)
+    _make_alternates_default(source)  # before the features that hold them go
     options = subset.Options()
-    options.layout_features = ["*"]
+    options.layout_features = list(FEATURES)
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
@@ -110,7 +114,6 @@ def _make(style: str, weights: list[int], folder: Path) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[c for first, last in UNICODES for c in range(first, last + 1)])
     subsetter.subset(source)
-    _make_alternates_default(source)
     for weight in weights:
         instance = instantiateVariableFont(source, {"wght": weight, "opsz": OPTICAL_SIZE})
         instance.recalcTimestamp = False  # the same bytes on every machine
