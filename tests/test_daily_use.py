@@ -31,11 +31,17 @@ def test_the_fixture_draft_was_never_approved():
 
 def test_a_draft_never_approved_is_in_no_navigation(built_site):
     pages = sorted(built_site.rglob("*.html"))
-    assert len(pages) > 10
+    with_nav = 0
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        nav = html[html.find('<nav class="md-nav md-nav--primary"'):html.find("</nav>")]
+        start = html.find('<div class="md-sidebar md-sidebar--primary"')
+        if start < 0:  # the quality pages (template wide.html) have no navigation
+            continue
+        nav = html[start:html.index('<div class="md-content"', start)]
+        assert "D31044.html" in nav or page.name == "404.html", page  # documents in force
         assert f"{DRAFT}.html" not in nav, page
+        with_nav += 1
+    assert with_nav > 8
     front = read(built_site, "index.html")
     assert f"{DRAFT}.html" not in front and "D31044.html" in front
     assert f"{DRAFT}.html" not in read(built_site, "applikasjoner.html")

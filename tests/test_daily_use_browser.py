@@ -335,3 +335,39 @@ def test_axe_on_every_page_at_both_widths(open_at, base, built_site, viewport):
             failures[name] = describe(violations)
         page.close()
     assert failures == {}
+
+
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["phone", "desktop"])
+def test_a_table_wider_than_the_page_scrolls_in_its_own_box(open_at, base, viewport):
+    """D10001 has an eight-column table: at 1280 px it scrolls in its box (reachable with
+    the keyboard), on a phone it stacks; the page never scrolls sideways."""
+    page = open_at(base + "dokumenter/D10001.html", viewport)
+    box = page.get_by_role("region", name=re.compile(r"^Tabell: Analyse, Instrument"))
+    assert box.count() == 1 and box.get_attribute("tabindex") == "0"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page.get_by_role("columnheader", name="Tiltak ved overskridelse").count() == 1
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_identity_is_one_line_on_a_phone(open_at, base, width):
+    page = open_at(base + "dokumenter/D29653.html", {"width": width, "height": 800})
+    lines = page.locator(".sop-identity").evaluate(
+        "p => new Set([...p.querySelectorAll('.sop-identity-item')]"
+        ".filter(i => i.offsetParent).map(i => Math.round(i.getBoundingClientRect().top))).size")
+    assert lines == 1
+
+
+def test_without_details_content_the_panel_opens_on_a_wide_screen_and_for_print(
+        open_at, base):
+    """A browser without ::details-content: sopkit.js opens the panel."""
+    page = open_at(base + "dokumenter/D29653.html", DESKTOP)
+    page.add_init_script("CSS.supports = () => false")
+    page.reload()
+    assert page.locator("details.sop-about").get_attribute("open") is not None
+    assert page.locator(".sop-meta").is_visible()
+    phone = open_at(base + "dokumenter/D29653.html", PHONE)
+    phone.add_init_script("CSS.supports = () => false")
+    phone.reload()
+    assert phone.locator("details.sop-about").get_attribute("open") is None
+    phone.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert phone.locator("details.sop-about").get_attribute("open") is not None

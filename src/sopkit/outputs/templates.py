@@ -50,6 +50,27 @@ def front_matter(text: str) -> Markup:
     return Markup(json.dumps(str(escape(" ".join(text.split()))), ensure_ascii=False))
 
 
+def list_marker(number: int, depth: int = 0) -> str:
+    """A step's number as the page's nested lists show it: 1, 2 ... for steps;
+    a ... z, aa ... for sub-steps; i, ii ... below those (CSS decimal,
+    lower-alpha and lower-roman)."""
+    if depth == 0:
+        return str(number)
+    if depth == 1:
+        letters = ""
+        while number > 0:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("a") + rest) + letters
+        return letters
+    numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+                ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+    roman = ""
+    for numeral, value in numerals:
+        count, number = divmod(number, value)
+        roman += numeral * count
+    return roman
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a CSS string (e.g. for ``content:`` in a ``<style>``): quoted, with
     quotes, backslashes, ``<`` and control characters escaped the CSS way, not as HTML
@@ -83,7 +104,7 @@ def environment(templates: Path) -> Environment:
     )
     env.filters.update(
         date=norwegian_date, md=markdown_inline, plain=plain, heading=heading,
-        front_matter=front_matter, css_string=css_string,
+        front_matter=front_matter, css_string=css_string, list_marker=list_marker,
     )
     env.globals.update(
         section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, note_labels=NOTE_LABELS,

@@ -44,6 +44,20 @@
     });
   }
 
+  /* The metadata panel (<details class="sop-about">) is shown open on a wide
+     screen and on paper by CSS (::details-content). A browser without it gets
+     the panel opened here instead: on a wide screen, and before printing. */
+  function openPanelsWithoutCss() {
+    if (window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) return;
+    var panels = document.querySelectorAll("details.sop-about");
+    if (window.matchMedia && window.matchMedia("(min-width: 60em)").matches) {
+      panels.forEach(function (panel) { panel.open = true; });
+    }
+    window.addEventListener("beforeprint", function () {
+      panels.forEach(function (panel) { panel.open = true; });
+    });
+  }
+
   /* The front page's search button opens Material's search. */
   function wireSearchButton() {
     document.querySelectorAll("[data-sop-search]").forEach(function (button) {
@@ -69,6 +83,7 @@
 
   function ready() {
     checkCard();
+    openPanelsWithoutCss();
     stampPrintDate();
     wireSearchButton();
     markTickedSteps();

@@ -23,6 +23,7 @@ from sopkit.outputs.ticket.text import fill
 from sopkit.outputs.urls import (
     ARCHIVE_PAGE,
     CHANGES_PAGE,
+    DRAFT_PAGE,
     PROCEDURE_PAGE,
     QUALITY_CSS,
     REGISTER_PAGE,
@@ -110,6 +111,10 @@ def site_files(library: Library, project: Project,
                         for p in library.procedures},
         changes_href={p.id: href(REGISTER_PAGE, CHANGES_PAGE.format(id=p.id))
                       for p in library.procedures},
+        # a draft of an approved document has a page of its own (see history.in_force)
+        draft_href={p.id: href(REGISTER_PAGE, (DRAFT_PAGE if p.last_approved else
+                                               PROCEDURE_PAGE).format(id=p.id))
+                    for p in library.procedures if p.status == "draft"},
         revisions_href=href(REGISTER_PAGE, REVISIONS_PAGE),
         css_href=href(REGISTER_PAGE, QUALITY_CSS),
     )
