@@ -38,7 +38,8 @@ def test_a_draft_never_approved_is_in_no_navigation(built_site):
         if start < 0:  # the quality pages (template wide.html) have no navigation
             continue
         nav = html[start:html.index('<div class="md-content"', start)]
-        assert "D31044.html" in nav or page.name == "404.html", page  # documents in force
+        if page.name == "D31044.html":  # the slice holds the navigation: its own entry
+            assert 'href="D31044.html"' in nav
         assert f"{DRAFT}.html" not in nav, page
         with_nav += 1
     assert with_nav > 8
