@@ -10,7 +10,8 @@ folder, serves it, and saves with Debian's Chromium:
 - the first two printed A4 pages (Chromium's print to PDF, drawn with poppler's
   pdftoppm when it is installed; otherwise the page in print media),
 
-for D29653 and D31044, and the composer on a phone after an empty submit.
+for D29653 and D31044, the composer on a phone after an empty submit, and with
+pdftoppm the A5 wall cards of both.
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ def main() -> None:
             settle(page)
             page.screenshot(path=str(out / "composer-phone.png"))
             page.close()
+        if shutil.which("pdftoppm"):
+            for name in PAGES:
+                card = root / "site" / "kort" / f"{name}-A5.pdf"
+                subprocess.run(["pdftoppm", "-png", "-r", "80", "-singlefile", str(card),
+                                str(out / f"{name}-card-A5")], check=True)
     print(f"Screenshots in {out}")
 
 
