@@ -62,3 +62,86 @@ def test_serve_rebuilds_on_change(tmp_path):
         output = server.communicate(timeout=20)[0]
     assert "Traceback" not in output
     assert "YAML syntax error" in output and "Keeping the last good preview" in output
+
+
+# ---------------------------------------------------------------- guards (in this process)
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """A preview server on a free port over a tiny site; yields (url, state)."""
+    import threading
+
+    from sopkit.preview import _server
+
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text("<html><body><h1>Forside</h1></body></html>",
+                                     encoding="utf-8")
+    state: dict[str, str | None] = {"problem": None}
+    port = free_port()
+    server = _server(lambda: None, "127.0.0.1", port, str(root), lambda: state["problem"])
+    server.watch(str(root))
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/"
+    fetch(url, timeout=20)
+    try:
+        yield url, state
+    finally:
+        server.shutdown()
+
+
+def status(url: str, host: str | None = None) -> tuple[int, str]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Host": host} if host else {}
+    connection.request("GET", parts.path or "/", headers=headers)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+def test_a_request_for_another_host_is_refused(preview):
+    url, _ = preview
+    assert status(url + "index.html")[0] == 200
+    own = url.split("/")[2]
+    assert status(url + "index.html", host=own.replace("127.0.0.1", "localhost"))[0] == 200
+    code, body = status(url + "index.html", host="evil.example")
+    assert code == 400 and "own address" in body
+    assert status(url + "index.html", host="evil.example:80")[0] == 400
+
+
+@pytest.mark.parametrize("path", ["%00", "index.html%00", "%0d%0aX:%20y", "%ff%fe"])
+def test_malformed_paths_are_answered_not_crashed(preview, path):
+    url, _ = preview
+    assert status(url + path)[0] == 400
+    assert status(url + "index.html")[0] == 200  # and it keeps answering
+
+
+def test_a_failed_build_is_shown_on_the_last_good_page(preview):
+    url, state = preview
+    state["problem"] = "procedure/documents/D1.yml:3:1: title: <b>feil</b>"
+    code, body = status(url + "index.html")
+    assert code == 200 and "Forside" in body
+    assert 'role="alert"' in body and "&lt;b&gt;feil&lt;/b&gt;" in body and "<b>feil" not in body
+
+
+def test_the_rebuild_never_raises(tmp_path, monkeypatch):
+    """Any error in a rebuild keeps the last good preview; the server never hangs on it."""
+    import sopkit.preview as preview_module
+    from sopkit.source.project import Project
+
+    said: list[str] = []
+    state: dict[str, str | None] = {"problem": None}
+
+    def broken(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory", "procedure/documents/x.yml")
+
+    monkeypatch.setattr(preview_module, "build_site", broken)
+    rebuild = preview_module.rebuilder(Project(tmp_path), tmp_path / "out", said.append, state)
+    rebuild()  # no exception
+    assert state["problem"] and "FileNotFoundError" in state["problem"]
+    assert "Keeping the last good preview" in said[-1] and "Traceback" not in said[-1]
