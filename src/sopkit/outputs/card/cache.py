@@ -40,7 +40,7 @@ RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout"
                      "sopkit.outputs.card.verify")
 # The distributions whose code shapes a card (their versions are in the key).
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
-                       "fontpkg-inter", "fonttools", "pdfminer.six", "pypdf")
+                       "fontpkg-inter", "fonttools", "pdfminer.six")
 
 
 SIZES = tuple(PAPER)  # A4, A5
