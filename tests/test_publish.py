@@ -180,3 +180,78 @@ def test_sopkits_working_folders_and_git_are_refused(root, inside):
     (root / ".git").mkdir(exist_ok=True)
     result = _build(root, "-o", str(root / inside))
     assert result.exit_code == 1 and "refusing to build" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_build_killed_at_any_write_of_publishing_leaves_a_whole_site(root, monkeypatch,
+                                                                        exchange):
+    """Kill the build at every write, rename, exchange and removal of the publish step
+    in turn: there is a whole site at once, or the next build puts one back."""
+    import shutil
+
+    build_site(Project(root))
+    files = sorted(p.relative_to(root / "site") for p in (root / "site").rglob("*"))
+    operations = {"write_text": (Path, "write_text"), "rename": (Path, "rename"),
+                  "rmtree": (shutil, "rmtree"), "_exchange": (publish, "_exchange")}
+    originals = {name: getattr(owner, attr) for name, (owner, attr) in operations.items()}
+    if not exchange:
+        originals["_exchange"] = lambda a, b: False
+    real_publish = publish.publish
+    state = {"count": 0, "kill_at": 0}
+
+    def counting(name: str):
+        def operation(*args, **kwargs):
+            state["count"] += 1
+            if state["count"] == state["kill_at"]:
+                raise KeyboardInterrupt  # stands in for SIGKILL here
+            return originals[name](*args, **kwargs)
+        return operation
+
+    def publish_counted(new: Path, target: Path):
+        for name, (owner, attr) in operations.items():
+            monkeypatch.setattr(owner, attr, counting(name))
+        try:
+            return real_publish(new, target)
+        finally:
+            for name, (owner, attr) in operations.items():
+                monkeypatch.setattr(owner, attr, originals[name])
+
+    killed = 0
+    for kill_at in range(1, 12):
+        state.update(count=0, kill_at=kill_at)
+        monkeypatch.setattr("sopkit.pipeline.publish", publish_counted)
+        try:
+            build_site(Project(root))
+        except KeyboardInterrupt:
+            killed += 1
+        monkeypatch.setattr("sopkit.pipeline.publish", real_publish)
+        build_site(Project(root))  # the next build: repairs, builds, publishes
+        assert sorted(p.relative_to(root / "site")
+                      for p in (root / "site").rglob("*")) == files, kill_at
+        assert not list(root.glob(".site.*")), kill_at
+        if state["count"] < kill_at:  # publishing did fewer operations: all were tried
+            break
+    assert killed >= 3
+
+
+def test_a_previous_site_that_cannot_be_removed_is_a_warning(root, monkeypatch):
+    """A file that may not be deleted in the old site: the new site is published,
+    the build succeeds with a warning, and later builds go on doing so."""
+    import shutil
+
+    build_site(Project(root))
+    real = shutil.rmtree
+
+    def stubborn(path, *args, **kwargs):
+        if Path(path).name.startswith((".site.building-", ".site.old")):
+            raise PermissionError(1, "Operation not permitted", str(Path(path) / "låst.pdf"))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", stubborn)
+    for _ in range(2):
+        result = _build(root)
+        assert result.exit_code == 0, result.output
+        assert "could not remove this leftover folder (Operation not permitted" in result.output
+        assert "Traceback" not in result.output
+        assert (root / "site" / "index.html").is_file()

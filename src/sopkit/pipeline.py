@@ -26,7 +26,7 @@ from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.urls import ASSETS
 from sopkit.outputs.workers import place
 from sopkit.proof import HINT, verify_outputs
-from sopkit.publish import build_lock, check_target, publish, recover, remove, staging_for
+from sopkit.publish import build_lock, check_target, discard, publish, recover, staging_for
 from sopkit.quality.history import History, in_force
 from sopkit.source.errors import ContentError, InvalidInput
 from sopkit.source.library import Library, read_library
@@ -90,11 +90,11 @@ def build_site(
     report = BuildReport()
     phase = _Phases(report, progress)
     with build_lock(project):
-        recover(target)
+        leftovers = recover(target)
         phase("reading procedure/")
         library = read_library(project.procedures, strict=strict)
         report.procedures = len(library.procedures)
-        report.warnings = [w.format() for w in library.warnings.sorted()]
+        report.warnings = [w.format() for w in library.warnings.sorted()] + leftovers
 
         # Pages are about two per procedure: enough of them are built by several MkDocs
         # processes, which start now and get ready while sopkit renders.
@@ -142,6 +142,6 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         fill_evidence(staging, project.templates, reports, library.today)
         report.verified = len(reports)
         phase("publishing")
-        publish(staging, target)
+        report.warnings += publish(staging, target)
     finally:
-        remove(staging)
+        report.warnings += discard(staging)

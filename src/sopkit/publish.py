@@ -97,31 +97,45 @@ def staging_for(target: Path) -> Path:
     return target.with_name(f".{target.name}.building-{os.getpid()}")
 
 
-def recover(target: Path) -> None:
+def recover(target: Path) -> list[str]:
     """Repair what a killed build left beside ``target`` (call under the build lock):
     put the old site back if it was moved aside and the new one never arrived,
-    and remove staging folders."""
+    and remove staging folders. Returns warnings about leftovers that cannot be
+    removed (they stay, and do not stop the build)."""
     old = target.with_name(f".{target.name}.old")
     if not target.exists() and old.is_dir():
         old.rename(target)
-    for leftover in target.parent.glob(f".{target.name}.building-*"):
-        remove(leftover)
-    remove(old)
+    warnings: list[str] = []
+    for leftover in sorted(target.parent.glob(f".{target.name}.building-*")):
+        warnings += discard(leftover)
+    return warnings + discard(old)
 
 
-def publish(new: Path, target: Path) -> None:
-    """Put ``new`` in place of ``target`` with no moment without a site."""
+def publish(new: Path, target: Path) -> list[str]:
+    """Put ``new`` in place of ``target`` with no moment without a site. Returns
+    warnings about the previous site if it cannot be removed: the new one is in
+    place by then, and the build has succeeded."""
     (new / MARKER).write_text("Built by sopkit; 'sopkit build -o' may replace this folder.\n",
                               encoding="utf-8")
     if target.exists() and _exchange(new, target):
-        remove(new)  # it holds the old site now
-        return
+        return discard(new)  # it holds the old site now
     old = target.with_name(f".{target.name}.old")
     remove(old)
     if target.exists():
         target.rename(old)
     new.rename(target)
-    remove(old)
+    return discard(old)
+
+
+def discard(path: Path) -> list[str]:
+    """Remove a folder sopkit no longer needs (a previous site, a staging folder); if
+    that fails (a file that may not be deleted), a warning instead of an error."""
+    try:
+        remove(path)
+    except OSError as exc:
+        return [f"{path}: could not remove this leftover folder ({exc.strerror}: "
+                f"{exc.filename})\n    hint: remove it by hand; the site itself is fine"]
+    return []
 
 
 def _exchange(a: Path, b: Path) -> bool:
