@@ -359,3 +359,15 @@ def test_the_a5_card_is_proven_to_draw_the_a4_card(
     taken = verify_card(proc, "A5", pdfs["A5"], reduced_from=(pdfs["A4"], a4))
     assert taken.ok and taken.checks == a4.checks and taken.path.endswith("-A5.pdf")
     assert taken == verify_card(proc, "A5", pdfs["A5"])  # as reading it in full finds
+
+
+def test_inline_code_is_set_in_the_card_font(project: Path, seed_file: Path,
+                                             run: Callable[..., Result]) -> None:
+    """`HEMOL` in a step used to need a monospace font the card has not got."""
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "card: Meld saken i Min Sykehuspartner.",
+         "card: Meld saken i Min Sykehuspartner med koden `HEMOL`.")
+    proj, library = _library(project)
+    pdf = render_card(library.get("D29653"), library, proj, "A5")
+    assert "Meld saken i Min Sykehuspartner med koden HEMOL." in text_of(pdf)
+    assert all("+Inter" in name for name in fonts_of(pdf))
