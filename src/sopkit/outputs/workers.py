@@ -119,7 +119,12 @@ def read_index(path: Path) -> dict[str, Any]:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file whole: a temporary file beside it, renamed over it."""
+    """Write a cache file whole: a temporary file beside it, renamed over it (and
+    removed again if writing fails, e.g. on a full disk)."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
