@@ -184,3 +184,68 @@ def test_a_full_disk_leaves_no_half_written_cache_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_atomic(tmp_path / "card.pdf", b"%PDF-1.7 ..." * 100)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- faults of the machine
+
+
+def test_a_site_folder_that_cannot_be_replaced_is_a_message(tmp_path, monkeypatch):
+    """site/ on its own mount cannot be renamed (EBUSY): a message and a way out."""
+    import errno
+
+    from sopkit import publish
+
+    root = copy_project(tmp_path / "project")
+    assert run(root, "build")[0] == 0
+
+    def busy(a, b):
+        raise OSError(errno.EBUSY, "Device or resource busy", str(b))
+
+    monkeypatch.setattr(publish, "_exchange", busy)
+    code, output, exception = run(root, "build")
+    assert (code, exception) == (1, None)
+    assert "Device or resource busy" in output and "build into another one with -o" in output
+    assert (root / "site" / "index.html").is_file()  # the old site is still there
+    assert not list(root.glob(".site.*"))
+
+
+def test_a_procedure_deleted_during_a_build(tmp_path, monkeypatch):
+    import sopkit.pipeline as pipeline
+
+    root = copy_project(tmp_path / "project")
+    real = pipeline.read_library
+
+    def then_deleted(*args, **kwargs):
+        library = real(*args, **kwargs)
+        (root / "procedure" / "documents" / "D31044-nedetid-unilab.yml").unlink()
+        return library
+
+    monkeypatch.setattr(pipeline, "read_library", then_deleted)
+    code, output, exception = run(root, "build")
+    assert exception is None and code in (0, 1) and "Traceback" not in output
+    assert "internal error" not in output
+
+
+def test_approving_a_file_that_may_not_be_changed_is_a_message(tmp_path, monkeypatch):
+    """An immutable procedure file (chattr +i): approve says so and changes nothing."""
+    import errno
+    import os
+
+    root = copy_project(tmp_path / "project")
+    assert run(root, "draft", "D31044")[0] == 0
+    doc = root / "procedure" / "documents" / "D31044-nedetid-unilab.yml"
+    before = doc.read_bytes()
+    real = os.replace
+
+    def immutable(source, target, *args, **kwargs):
+        if Path(target).name == doc.name:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(target))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", immutable)
+    code, output, exception = run(root, "approve", "D31044", "--by", "Kari Nordmann",
+                                  "--note", "Ny runde")
+    assert (code, exception) == (1, None)
+    assert "Operation not permitted" in output and "immutable" in output
+    assert doc.read_bytes() == before
+    assert not [p for p in doc.parent.iterdir() if p.name.startswith(".")]  # no temp left
