@@ -176,3 +176,14 @@ def test_a_phrase_in_an_important_block_says_where_to_put_it(project, long_file,
     assert "the wall card lacks the mandated phrase 'hele prosedyren'" in result.stderr
     hint = result.stderr[result.stderr.index("'hele prosedyren'"):].split("\n")[1]
     assert "important" in hint and "outside the steps" in hint, hint
+
+
+def test_steps_in_a_second_list_keep_the_numbers_the_page_gives_them(project, seed_file, run):
+    """The page numbers each list of steps from 1; so does the card."""
+    assert run("draft", "D29653").exit_code == 0
+    edit(seed_file, "          - id: description\n",
+         "      - Deretter fortsetter du slik.\n      - steps:\n          - id: description\n")
+    text = with_numbers(card_pdf(project, "D29653"))
+    assert re.search(r"\b1\. Meld saken i Min Sykehuspartner", text)
+    assert re.search(r"\b1\. Beskriv feilen", text)  # the first of the second list
+    assert re.search(r"\b4\. Ring Brukerstøtte", text)

@@ -361,6 +361,32 @@ def test_the_a5_card_is_proven_to_draw_the_a4_card(
     assert taken == verify_card(proc, "A5", pdfs["A5"])  # as reading it in full finds
 
 
+def test_an_a5_card_that_cuts_the_drawing_off_is_not_taken_for_the_a4(
+        rendered: tuple[dict[str, bytes], list[str]],
+        seed: tuple[Project, Library, Procedure], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The A4 drawing on an A5 page, not reduced: the same streams but for the scale,
+    and half the text off the page. It is read in full, and fails."""
+    from sopkit.outputs.card import layout
+    from sopkit.outputs.card.verify import same_drawing, verify_card
+
+    pdfs, _ = rendered
+    project, library, proc = seed
+    monkeypatch.setattr(layout, "A5_ZOOM", 1.0)
+    cards._RENDERERS.clear()
+    cut = render_card_unchecked(proc, library, project)
+    assert not same_drawing(pdfs["A4"], cut)
+    a4 = verify_card(proc, "A4", pdfs["A4"])
+    assert not verify_card(proc, "A5", cut, reduced_from=(pdfs["A4"], a4)).ok
+
+
+def render_card_unchecked(proc: Procedure, library: Library, project: Project) -> bytes:
+    from sopkit.outputs.card.content import card_document
+    from sopkit.outputs.site.config import site_url
+
+    html = card_document(proc, project, site=site_url(project))
+    return cards._renderer(project).render(html, ("A4", "A5"), proc.id)["A5"]
+
+
 def test_inline_code_is_set_in_the_card_font(project: Path, seed_file: Path,
                                              run: Callable[..., Result]) -> None:
     """`HEMOL` in a step used to need a monospace font the card has not got."""

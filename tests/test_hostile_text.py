@@ -174,3 +174,76 @@ def test_a_choice_with_spaces_at_its_end_is_refused(run, seed_file):
     edit(seed_file, "        - servergruppe", '        - "servergruppe "')
     result = run("check")
     assert result.exit_code == 1 and "'servergruppe '" in result.output
+
+
+# ---------------------------------------------------------------- every text field, every output
+
+PAYLOADS = ['<img src=x onerror=alert(1)>', '"><svg onload=alert(2)>', "{{ 7*7 }}",
+            "</script><script>alert(3)</script>"]
+FIELDS = [  # (the line in the seed, the line with a payload in it)
+    ("text: Sakene meldes inn via Min Sykehuspartner.",
+     "text: 'Sakene meldes inn via Min Sykehuspartner. {p}'"),
+    ("card: Meld saken i Min Sykehuspartner.", "card: 'Meld saken i Min Sykehuspartner. {p}'"),
+    ("      - Alle som skal melde hastesaker til Sykehuspartner.",
+     "      - 'Alle som skal melde hastesaker til Sykehuspartner. {p}'"),
+    ("  first_sentence: Saken skal distribueres av OK.",
+     "  first_sentence: 'Saken skal distribueres av OK. {p}'"),
+    ("      label: Avdeling", "      label: 'Avdeling {p}'"),
+    ("distribution: EK, Eventuelt hvor godkjent papirversjon finnes.",
+     "distribution: 'EK, Eventuelt hvor godkjent papirversjon finnes. {p}'"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory):
+    root = copy_project(tmp_path_factory.mktemp("corpus") / "project")
+    seed = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
+    for index, (line, hostile) in enumerate(FIELDS):
+        payload = PAYLOADS[index % len(PAYLOADS)].replace("'", "''")
+        edit(seed, line, hostile.format(p=payload))
+    with approved_and_built(root, seed) as url:
+        yield url, root
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["dokumenter/D29653.html", "saksmelding/D29653.html",
+                                  "endringer/D29653.html", "index.html"])
+def test_payloads_in_every_field_run_nowhere_and_fetch_nothing(browser, corpus_site, path):
+    url, _ = corpus_site
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    outside: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    context.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:"))
+               else outside.append(r.url))
+    page.goto(url + path)
+    page.wait_for_load_state("networkidle")
+    body = page.locator("body").inner_text()
+    context.close()
+    assert dialogs == [] and outside == []
+    if path.startswith(("dokumenter/", "saksmelding/")):
+        assert any(p in body for p in PAYLOADS), "the payloads are shown as text"
+
+
+def test_payloads_are_text_in_the_ticket_and_the_pdfs(corpus_site):
+    from click.testing import CliRunner
+    from pdfminer.high_level import extract_text
+
+    from sopkit.cli import cli
+
+    _, root = corpus_site
+    ticket = CliRunner().invoke(cli, ["--project", str(root), "ticket", "D29653"]).output
+    assert "Saken skal distribueres av OK. " + PAYLOADS[3] in ticket  # as written, no escapes
+    site = root / "site"
+    import io
+
+    def text(path: Path) -> str:
+        return " ".join(extract_text(io.BytesIO(path.read_bytes())).split())
+
+    for pdf in [site / "kort" / "D29653-A4.pdf", *sorted((site / "arkiv" / "pdf").glob(
+            "D29653-*.pdf"))]:
+        words = text(pdf)
+        assert "Meld saken i Min Sykehuspartner." in words or "Sakene meldes inn" in words
+        assert PAYLOADS[0] in words or PAYLOADS[1] in words, pdf.name
+        assert "&lt;" not in words and "&#" not in words, pdf.name  # not escaped twice

@@ -235,12 +235,15 @@ def test_a_build_killed_at_any_write_of_publishing_leaves_a_whole_site(root, mon
     assert killed >= 3
 
 
-def test_a_previous_site_that_cannot_be_removed_is_a_warning(root, monkeypatch):
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_previous_site_that_cannot_be_removed_is_a_warning(root, monkeypatch, exchange):
     """A file that may not be deleted in the old site: the new site is published,
     the build succeeds with a warning, and later builds go on doing so."""
     import shutil
 
     build_site(Project(root))
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
     real = shutil.rmtree
 
     def stubborn(path, *args, **kwargs):
@@ -249,7 +252,7 @@ def test_a_previous_site_that_cannot_be_removed_is_a_warning(root, monkeypatch):
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(shutil, "rmtree", stubborn)
-    for _ in range(2):
+    for _ in range(3):
         result = _build(root)
         assert result.exit_code == 0, result.output
         assert "could not remove this leftover folder (Operation not permitted" in result.output

@@ -104,6 +104,17 @@ def status(url: str, host: str | None = None) -> tuple[int, str]:
     return response.status, response.read().decode("utf-8", "replace")
 
 
+def test_the_hosts_a_preview_answers():
+    from sopkit.preview import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1", 8000) == {
+        "127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert "[::1]:8000" in allowed_hosts("::1", 8000)
+    assert allowed_hosts("0.0.0.0", 8000) is None  # every address: reached by any name
+    assert allowed_hosts("::", 8000) is None
+    assert allowed_hosts("192.0.2.7", 8000) == {"192.0.2.7:8000"}
+
+
 def test_a_request_for_another_host_is_refused(preview):
     url, _ = preview
     assert status(url + "index.html")[0] == 200

@@ -39,7 +39,8 @@ def serve(project: Project, host: str, port: int, say: Callable[[str], None]) ->
     server = _server(rebuild, host, port, str(target), lambda: state["problem"])
     for path in (project.procedures, project.templates, project.mkdocs_yml):
         server.watch(str(path.resolve()))
-    say(f"Serving on http://{host}:{port}/ (Ctrl+C to stop); watching procedure/, "
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, in a URL
+    say(f"Serving on http://{shown}:{port}/ (Ctrl+C to stop); watching procedure/, "
         "templates/ and mkdocs.yml.")
     try:
         server.serve()
@@ -73,14 +74,17 @@ def rebuilder(project: Project, target: Path, say: Callable[[str], None],
     return rebuild
 
 
-def allowed_hosts(host: str, port: int) -> set[str]:
+def allowed_hosts(host: str, port: int) -> set[str] | None:
     """The ``Host`` headers the preview answers: its own address, and ``localhost``
-    when it listens on the loopback."""
+    when it listens on the loopback. None (any) when it listens on every address
+    (``0.0.0.0``, ``::``): then it is meant to be reached by names it cannot know."""
     names = {host.lower()}
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
+    if address is not None and address.is_unspecified:
+        return None
     if host == "localhost" or (address is not None and address.is_loopback):
         names |= {"localhost", "127.0.0.1", "[::1]"}
     if address is not None and address.version == 6:
@@ -99,7 +103,7 @@ def _server(rebuild: Callable[[], None], host: str, port: int, root: str,
 
         def serve_request(self, environ: dict[str, Any],
                           start_response: Callable[..., Any]) -> Iterable[bytes]:
-            if environ.get("HTTP_HOST", "").lower() not in self.hosts:
+            if self.hosts is not None and environ.get("HTTP_HOST", "").lower() not in self.hosts:
                 return _plain(start_response, "400 Bad Request",
                               "This preview answers only to its own address.")
             path = environ.get("PATH_INFO", "")

@@ -21,6 +21,7 @@ import errno
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,8 +107,9 @@ def recover(target: Path) -> list[str]:
     if not target.exists() and old.is_dir():
         old.rename(target)
     warnings: list[str] = []
-    for leftover in sorted(target.parent.glob(f".{target.name}.building-*")):
-        warnings += discard(leftover)
+    for pattern in (f".{target.name}.building-*", f".{target.name}.old-*"):
+        for leftover in sorted(target.parent.glob(pattern)):
+            warnings += discard(leftover)
     return warnings + discard(old)
 
 
@@ -120,11 +122,13 @@ def publish(new: Path, target: Path) -> list[str]:
     if target.exists() and _exchange(new, target):
         return discard(new)  # it holds the old site now
     old = target.with_name(f".{target.name}.old")
-    remove(old)
+    warnings = discard(old)
+    if old.exists():  # it cannot be removed: out of the way, for recover() to retry
+        old.rename(target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}"))
     if target.exists():
         target.rename(old)
     new.rename(target)
-    return discard(old)
+    return warnings + discard(old)
 
 
 def discard(path: Path) -> list[str]:

@@ -39,8 +39,8 @@ class SopkitGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:
-            if os.environ.get("SOPKIT_DEBUG"):
-                raise
+            if os.environ.get("SOPKIT_DEBUG") or exc.errno == errno.EPIPE:
+                raise  # a closed pipe (| head) is not an error to report
             raise _Failed(os_error_message(exc)) from None
         except Exception as exc:  # the last net: a message, never a traceback
             if os.environ.get("SOPKIT_DEBUG"):
@@ -54,8 +54,7 @@ _OS_HINTS = {
     errno.EACCES: "check that you may read and write it (permissions, an immutable file)",
     errno.EPERM: "check that you may change it (permissions, an immutable or append-only "
                  "file)",
-    errno.ENOSPC: "the disk is full: free some space and run again; nothing half-written "
-                  "was published",
+    errno.ENOSPC: "the disk is full: free some space and run again",
     errno.EDQUOT: "your disk quota is used up: free some space and run again",
     errno.EROFS: "the folder is on a read-only file system: build into another one with -o",
     errno.EBUSY: "the folder is in use or a mount point: build into another one with -o",

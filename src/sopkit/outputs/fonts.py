@@ -93,6 +93,13 @@ def _cache_root() -> Path:
         probe.close()
     except OSError:  # e.g. a read-only home: a folder of our own in the temporary folder
         root = Path(tempfile.gettempdir()) / f"sopkit-fonts-{os.getuid()}"
+        try:
+            root.mkdir(mode=0o700, exist_ok=True)
+            status = root.lstat()
+            if status.st_uid != os.getuid() or status.st_mode & 0o077 or root.is_symlink():
+                raise PermissionError(root)  # another user's: never trust its fonts
+        except OSError:
+            root = Path(tempfile.mkdtemp(prefix="sopkit-fonts-"))
     return root
 
 

@@ -401,14 +401,16 @@ class Procedure(Base):
                 for step in block.steps or []]
 
     def card_steps(self) -> list[tuple[int, Step]]:
-        """The top-level steps on the wall card, with their numbers on the page.
+        """The top-level steps on the wall card, with their numbers on the page (each
+        list of steps is numbered from 1 there).
 
         ``card.steps`` chooses them (default: all); a step with ``card: false`` is
         never on it. With ``card.substeps: false`` their sub-steps stay off too
         (see :meth:`on_card`).
         """
         chosen = self.card.steps if self.card is not None else None
-        return [(number, step) for number, step in enumerate(self.top_steps(), start=1)
+        return [(number, step) for section in self.sections for block in section.body
+                for number, step in enumerate(block.steps or [], start=1)
                 if step.card is not False and (chosen is None or step.id in chosen)]
 
     def on_card(self, step: Step) -> list[Step]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 
+from sopkit.outputs.card.layout import A5_ZOOM, PAPER
 from sopkit.outputs.evidence import Report, check, sha256
 from sopkit.outputs.pdftext import visible_text
 from sopkit.outputs.urls import CARD_PDF
@@ -27,9 +28,9 @@ from sopkit.source.model import Procedure
 
 HINT = "the card template or stylesheet (templates/card/) drops or hides this text"
 
-# A page's content starts by flipping the page and scaling to the paper; the rest
-# is the drawing, the same on A4 and A5.
-_SCALE = re.compile(rb"\A1 0 0 -1 0 [\d.]+ cm\nq\n[\d.]+ 0 0 [\d.]+ 0 0 cm\n")
+# A page's content starts by flipping the page (at its height) and scaling to the
+# paper; the rest is the drawing, the same on A4 and A5.
+_SCALE = re.compile(rb"\A1 0 0 -1 0 ([\d.]+) cm\nq\n([\d.]+) 0 0 ([\d.]+) 0 0 cm\n")
 
 
 def verify_card(proc: Procedure, size: str, pdf: bytes, *,
@@ -65,6 +66,10 @@ def same_drawing(original: bytes, reduced: bytes) -> bool:
                  for box in _MEDIABOX.findall(data)]
         if len(boxes) != 1 or not _is_a5(boxes[0]):
             return False
+        scales = [_scale(data) for kind, data in (first[0], second[0])]
+        if not (first[0][0] == second[0][0] == b"" and _close(scales[0], (PAPER["A4"][1], 0.75))
+                and _close(scales[1], (PAPER["A5"][1], 0.75 * A5_ZOOM))):
+            return False  # the first stream is the page's content, at A4's and A5's scale
         return all(kind == other_kind and _drawing(kind, data) == _drawing(kind, other)
                    for (kind, data), (other_kind, other) in zip(first, second, strict=True))
     except (ValueError, zlib.error):
@@ -109,5 +114,20 @@ def _drawing(kind: bytes, data: bytes) -> bytes:
 
 
 def _is_a5(box: bytes) -> bool:
+    """An A5 page box: the A4 page reduced by A5_ZOOM, trimmed to A5 about its centre."""
     x0, y0, x1, y1 = (float(v) for v in box.split())
-    return (round(x1 - x0), round(y1 - y0)) == (420, 595)
+    width, height = PAPER["A5"]
+    left = (PAPER["A4"][0] * A5_ZOOM - width) / 2
+    return _close((x0, y0, x1, y1), (left, 0.0, left + width, height))
+
+
+def _scale(content: bytes) -> tuple[float, ...]:
+    """The page height the content flips at, and the scale it draws at."""
+    match = _SCALE.match(content)
+    if match is None or match.group(2) != match.group(3):
+        return ()
+    return float(match.group(1)), float(match.group(2))
+
+
+def _close(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) < 0.01 for x, y in zip(a, b, strict=True))
