@@ -206,10 +206,12 @@ def test_search_in_the_browser_offers_no_old_text(browser, http_base, words):
     page = browser.new_page()
     page.goto(http_base + "index.html")
     page.keyboard.press("s")
-    page.wait_for_selector("[data-md-component='search-query']:focus")
-    page.keyboard.type(words)
+    query = page.locator("[data-md-component='search-query']:focus")
+    query.fill(words)  # the whole query at once: no results of its first letters
+    page.keyboard.press("End")  # Material searches on keyup
     page.wait_for_function(
-        "() => /treff/i.test(document.querySelector('.md-search-result__meta')?.textContent)")
+        "() => /treff/i.test(document.querySelector('.md-search-result__meta')?.textContent)",
+        timeout=60000)
     hrefs = [a.get_attribute("href") or "" for a in page.locator(".md-search-result__item a")
              .all()]
     for href in hrefs:
