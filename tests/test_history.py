@@ -289,7 +289,7 @@ def test_obsolete_document_is_published_as_it_is(project, seed_file):
     old.write_text(seed_file.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
                    .replace("status: approved", "status: obsolete"), encoding="utf-8")
     files = site_files(read_library(project / "procedure"), Project(project))
-    assert "Ikke tilgjengelig" in files["endringer/D10000.md"]
+    assert "endringer/D10000.md" not in files  # one revision: its history is one line
     assert not [name for name in files if name.startswith("arkiv/D10000")]
 
 

@@ -207,7 +207,7 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["dokumenter/D29653.html", "saksmelding/D29653.html",
-                                  "endringer/D29653.html", "index.html"])
+                                  "dokumentregister.html", "index.html"])
 def test_payloads_in_every_field_run_nowhere_and_fetch_nothing(browser, corpus_site, path):
     url, _ = corpus_site
     context = browser.new_context()

@@ -246,9 +246,32 @@ def test_real_register_page_lists_the_overdue_seed(built_site):
     assert re.search(r'<strong class="sop-flag">Forfalt for \d+ dager siden</strong>', row)
 
 
-def test_real_change_page_of_the_seed(built_site):
-    html = read(built_site, "endringer/D29653.html")
-    text = html_text(html)
-    assert "6.00" in text and "Byttet ut ordet SymPathy med LVMS" in text
-    assert "Det finnes ingen tidligere revisjon" in text
-    assert 'href="../endringer/D29653.html"' in read(built_site, "dokumenter/D29653.html")
+def test_a_first_revision_has_its_history_on_its_page_not_a_change_page(built_site):
+    """The product owner's decision: no change page for a document at its first
+    revision; its one-line history is on the procedure page."""
+    assert not (built_site / "endringer").exists()  # every fixture document: one revision
+    for doc_id, line in (
+            ("D29653", "Revisjonshistorikk: revisjon 6.00, godkjent 07.12.2022 – Byttet ut "
+                       "ordet SymPathy med LVMS."),
+            ("D31044", "Revisjonshistorikk: revisjon 1.00, godkjent 20.11.2026 – Ny prosedyre."),
+            ("D10001", "Revisjonshistorikk: revisjon 1.00 – Ny prosedyre.")):
+        html = read(built_site, f"dokumenter/{doc_id}.html")
+        assert line in html_text(html.replace("<details", "<details open")), doc_id
+        assert "endringer/" not in html
+    assert "endringer/" not in read(built_site, "dokumentregister.html")
+
+
+def test_the_change_page_comes_with_the_second_revision(tmp_path):
+    from click.testing import CliRunner
+
+    from sopkit.cli import cli
+
+    root = copy_project(tmp_path / "p")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--project", str(root), "draft", "D31044"]).exit_code == 0
+    assert runner.invoke(cli, ["--project", str(root), "build"]).exit_code == 0
+    site = root / "site"
+    assert (site / "endringer" / "D31044.html").is_file()
+    assert not (site / "endringer" / "D29653.html").exists()
+    assert 'href="../endringer/D31044.html"' in read(site, "dokumenter/D31044.html")
+    assert 'href="endringer/D31044.html"' in read(site, "dokumentregister.html")

@@ -384,6 +384,12 @@ class Procedure(Base):
         return next((r for r in reversed(self.revisions) if r.approved), None)
 
     @property
+    def revised(self) -> bool:
+        """Whether there is more than one revision: only then is there something to
+        compare, and a change page (a first revision's history is one line)."""
+        return len(self.revisions) > 1
+
+    @property
     def unapproved(self) -> bool:
         """A draft that has never been approved: nothing of it is in force."""
         return self.status == "draft" and self.last_approved is None

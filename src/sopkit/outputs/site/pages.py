@@ -21,6 +21,7 @@ from sopkit.outputs.urls import (
     ARCHIVE_PAGE,
     ASSETS,
     CARD_PDF,
+    CHANGES_PAGE,
     DRAFT_PAGE,
     FRONT_PAGE,
     PROCEDURE_PAGE,
@@ -96,9 +97,11 @@ def page_files(
     titles = {p.id: p.title for p in library.procedures}
 
     def procedure_page(page: str, proc: Procedure, **context: object) -> None:
+        revised = proc.revised or proc.id in drafts  # a draft is a second revision
         files[page] = render(
             project.templates, "site/procedure.md.j2",
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
+            changes_href=href(page, CHANGES_PAGE.format(id=proc.id)) if revised else "",
             sections=steps_first(proc),
             overdue=proc.status != "draft" and review_state(proc, library.today).overdue,
             apps=[library.applications[key] for key in proc.applications],

@@ -86,6 +86,8 @@ def site_files(library: Library, project: Project,
             )
         if archived:
             superseded.append((proc, archived))
+        if not proc.revised:  # a first revision: its one line of history is on its page
+            continue
         page = CHANGES_PAGE.format(id=proc.id)
         files[page] = render(
             templates, "site/changes.md.j2",
@@ -110,7 +112,7 @@ def site_files(library: Library, project: Project,
         procedure_href={p.id: href(REGISTER_PAGE, PROCEDURE_PAGE.format(id=p.id))
                         for p in library.procedures},
         changes_href={p.id: href(REGISTER_PAGE, CHANGES_PAGE.format(id=p.id))
-                      for p in library.procedures},
+                      for p in library.procedures if p.revised},
         # a draft of an approved document has a page of its own (see history.in_force)
         draft_href={p.id: href(REGISTER_PAGE, (DRAFT_PAGE if p.last_approved else
                                                PROCEDURE_PAGE).format(id=p.id))
