@@ -95,3 +95,39 @@ def test_heading_anchors_keep_norwegian_letters(built_site):
     html = read(built_site, "dokumenter/D29653.html")
     assert 'id="ring-brukerstøtte"' in html and 'id="utførelse"' in html
     assert "ring-brukersttte" not in html
+
+
+def test_a_procedure_page_has_breadcrumbs_instead_of_the_navigation(built_site):
+    """The Dokumentplassering as a trail of links to folder pages (issue 17's decision)."""
+    from sopkit.outputs.htmltext import html_text as text_of
+
+    html = read(built_site, "dokumenter/D31044.html")
+    start = html.index('<nav class="md-path"')
+    trail = html[start:html.index("</nav>", start)]
+    assert " ".join(text_of(trail).split()) == (
+        "Forside Medisinsk serviceklinikk Laboratoriene fellesdokumenter Medisinsk biokjemi "
+        "Nedetid")
+    links = re.findall(r'href="([^"]+)"', trail)
+    assert links[1:] == ["../mapper/medisinsk-serviceklinikk/index.html",
+                         "../mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
+                         "index.html",
+                         "../mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
+                         "medisinsk-biokjemi/index.html",
+                         "../mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
+                         "medisinsk-biokjemi/nedetid/index.html"]
+    sidebar = html[html.index('md-sidebar--primary'):html.index('md-sidebar--secondary')]
+    assert "hidden" in sidebar[:200]  # the navigation is not shown on a procedure page
+    for link in links[1:]:
+        assert (built_site / "dokumenter" / link).resolve().is_file(), link
+
+
+def test_every_folder_page_lists_its_folders_and_documents(built_site):
+    folder = read(built_site, "mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
+                              "medisinsk-biokjemi/nedetid/index.html")
+    assert 'href="../../../../../dokumenter/D31044.html"' in folder
+    assert "D10001" not in folder  # a draft never approved is in no folder
+    parent = read(built_site, "mapper/medisinsk-serviceklinikk/index.html")
+    text = html_text(parent)
+    assert "Fellesdokumenter MSK" in text and "Laboratoriene fellesdokumenter" in text
+    index = json.loads(read(built_site, "search/search_index.json"))
+    assert not [d for d in index["docs"] if d["location"].startswith("mapper/")]

@@ -249,7 +249,11 @@ def test_printing_loses_no_line_to_the_footer(open_at, base, doc_id):
         body = [line for line in lines if line not in footers and not line[0].startswith("Side ")]
         assert body and all(bottom > footer_top for _, bottom, _ in body), number
         assert any(line[0] == f"Side {number} av {len(pages)}" for line in lines)
-    text = re.sub(r"\s+", "", "".join(line[0] for lines in pages for line in lines))
+    # the pages' text without their margins: a step may run on past a page's foot
+    text = re.sub(r"\s+", "", "".join(
+        line[0] for lines in pages for line in lines
+        if not (line[0].startswith(doc_id) and "ukontrollert kopi" in line[0])
+        and not re.fullmatch(r"Side \d+ av \d+", line[0])))
     for step in all_step_texts(doc_id):
         assert re.sub(r"\s+", "", step) in text, step
 

@@ -8,7 +8,8 @@ one place that knows how the site generator is called, so it can be swapped
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,20 +36,48 @@ from sopkit.source.review import review_state
 
 @dataclass
 class Folder:
-    """A node of the handbook tree (Dokumentplassering)."""
+    """A node of the handbook tree (Dokumentplassering), with the address of its
+    index page (``mapper/<slug>/.../index.md``; the root has none)."""
 
+    page: str = ""
     children: dict[str, Folder] = field(default_factory=dict)
     procedures: list[Procedure] = field(default_factory=list)
 
     def add(self, path: list[str], proc: Procedure) -> None:
         node = self
         for name in path:
-            node = node.children.setdefault(name, Folder())
+            if name not in node.children:
+                base = node.page.removesuffix("index.md") if node.page else FOLDERS
+                taken = {child.page for child in node.children.values()}
+                slug = _slug(name)
+                page = f"{base}{slug}/index.md"
+                number = 2
+                while page in taken:  # two names with the same slug
+                    page, number = f"{base}{slug}-{number}/index.md", number + 1
+                node.children[name] = Folder(page)
+            node = node.children[name]
         node.procedures.append(proc)
 
     def nav(self) -> tuple[NavEntry, ...]:
-        folders = [NavSection(name, child.nav()) for name, child in sorted(self.children.items())]
+        """Each folder a section whose first page is its index page (the breadcrumbs
+        of a procedure page link to it)."""
+        folders = [NavSection(name, (NavPage(child.page), *child.nav()))
+                   for name, child in sorted(self.children.items())]
         return (*folders, *(_nav_page(p) for p in self.procedures))
+
+    def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Folder]]:
+        for name, child in sorted(self.children.items()):
+            yield (*path, name), child
+            yield from child.walk((*path, name))
+
+
+FOLDERS = "mapper/"
+"""Where the folder index pages of the handbook tree are."""
+
+
+def _slug(name: str) -> str:
+    """A folder name as a path segment: lower case, words joined by hyphens (æøå kept)."""
+    return re.sub(r"[^\w]+", "-", name.casefold()).strip("-_") or "mappe"
 
 
 def handbook_tree(procedures: tuple[Procedure, ...]) -> Folder:
@@ -130,6 +159,13 @@ def page_files(
                 ticket_block=Markup(draft_ticket), draft=None, draft_href="",
                 in_force_href=href(draft_page, page),
             )
+    for path, folder in handbook_tree(in_force).walk():
+        files[folder.page] = render(
+            project.templates, "site/folder.md.j2", page=folder.page, path=path,
+            subfolders=[(name, href(folder.page, child.page))
+                        for name, child in sorted(folder.children.items())],
+            documents=[(proc, href(folder.page, PROCEDURE_PAGE.format(id=proc.id)))
+                       for proc in sorted(folder.procedures, key=lambda p: p.id)])
     files[FRONT_PAGE] = render(
         project.templates, "site/index.md.j2", page=FRONT_PAGE,
         handbook=library.handbook, urgent=[p for p in in_force if p.urgent],
