@@ -126,10 +126,6 @@ def full_text(proc: Procedure) -> list[Item]:
 def card_text(proc: Procedure) -> list[Item]:
     """What ``proc``'s wall card must show: the steps it chooses (``card.steps``,
     ``card: false``, ``card.substeps``), in their card wording."""
-    chosen = [s for _, top in proc.card_steps() for s in (top, *_on_card(proc, top))]
     return [*identity(proc), *phrases(proc),
-            *(Item("step", step.id, visible_words(step.card or step.text)) for step in chosen)]
-
-
-def _on_card(proc: Procedure, step: Step) -> list[Step]:
-    return [s for sub in proc.on_card(step) for s in (sub, *_on_card(proc, sub))]
+            *(Item("step", step.id, visible_words(step.card or step.text))
+              for step in proc.card_step_list())]

@@ -425,6 +425,13 @@ class Procedure(Base):
             return []
         return [sub for sub in step.steps if sub.card is not False]
 
+    def card_step_list(self) -> list[Step]:
+        """Every step the card shows, sub-steps at any depth after their step."""
+        def below(step: Step) -> list[Step]:
+            return [s for sub in self.on_card(step) for s in (sub, *below(sub))]
+
+        return [s for _, top in self.card_steps() for s in (top, *below(top))]
+
     def card_contact(self) -> Contact:
         """The card's key contact: a contacts entry with the card's contact role, else the
         ticket's phone script if it calls that role; else the role alone (no number)."""

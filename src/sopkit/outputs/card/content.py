@@ -147,7 +147,7 @@ def phrase_hint(proc: Procedure, phrase: str) -> str:
     wanted = normalize(phrase)
     places = [(_yaml_keys(keys), parent) for keys, text, parent in strings(data)
               if wanted in plain(text)]
-    shown = {s.id for _, top in proc.card_steps() for s in (top, *_shown_under(proc, top))}
+    shown = {step.id for step in proc.card_step_list()}
     for keys, parent in places:  # a place the card shows: the template lost it
         worded = keys[-1] == "text" and "steps" in keys and parent.get("card")
         noted = "notes" in keys and parent.get("level") not in CARD_NOTE_LEVELS
@@ -205,11 +205,6 @@ def qr_png(url: str) -> str:
     qr = segno.make_qr(url, error="m")
     return qr.png_data_uri(scale=QR_PIXELS_PER_MODULE, border=QR_BORDER,
                            dark="#000", light="#fff")
-
-
-def _shown_under(proc: Procedure, step: Step) -> list[Step]:
-    """The sub-steps (at any depth) of ``step`` that its card shows."""
-    return [s for sub in proc.on_card(step) for s in (sub, *_shown_under(proc, sub))]
 
 
 def _card_step(proc: Procedure, step: Step, number: int = 0) -> CardStep:

@@ -24,6 +24,7 @@ from sopkit.outputs.urls import (
     CARD_PDF,
     CHANGES_PAGE,
     DRAFT_PAGE,
+    FOLDERS,
     FRONT_PAGE,
     PROCEDURE_PAGE,
     href,
@@ -69,10 +70,6 @@ class Folder:
         for name, child in sorted(self.children.items()):
             yield (*path, name), child
             yield from child.walk((*path, name))
-
-
-FOLDERS = "mapper/"
-"""Where the folder index pages of the handbook tree are."""
 
 
 def _slug(name: str) -> str:
