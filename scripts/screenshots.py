@@ -3,7 +3,8 @@
     .venv/bin/python scripts/screenshots.py [OUT]      (default: docs/screenshots)
 
 Builds the test fixture handbook (tests/fixtures/handbook: the seed D29653, the
-long procedure D31044 and the never-approved draft D10001) in a temporary
+long procedure D31044, D40210 with figures and an attachment, and the
+never-approved draft D10001) in a temporary
 folder, serves it, and saves with Debian's Chromium:
 
 - the first screen of a 390 x 844 phone and of a 1280 x 800 desktop,
@@ -28,7 +29,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-PAGES = {"D29653": "dokumenter/D29653.html", "D31044": "dokumenter/D31044.html"}
+PAGES = {"D29653": "dokumenter/D29653.html", "D31044": "dokumenter/D31044.html",
+         "D40210": "dokumenter/D40210.html"}
 
 
 def main() -> None:

@@ -201,7 +201,8 @@ def test_obsolete_document_gets_no_card(project: Path, seed_file: Path, tmp_path
     with pytest.raises(SopkitError, match=r"D29653.*obsolete"):
         render_card(library.get("D29653"), library, proj, "A4")
     made = cards.render_cards(library, proj, tmp_path / "docs", jobs=1)
-    assert [p.name for p in made] == ["D31044-A4.pdf", "D31044-A5.pdf"]  # not D29653's
+    assert [p.name for p in made] == ["D31044-A4.pdf", "D31044-A5.pdf", "D40210-A4.pdf",
+                                      "D40210-A5.pdf"]  # not D29653's
 
 
 def test_card_wording_must_keep_mandated_phrases(project: Path, seed_file: Path,

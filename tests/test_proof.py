@@ -90,7 +90,7 @@ def test_verify_table(verified):
     result = CliRunner().invoke(cli, ["--project", str(root), "verify"])
     assert result.exit_code == 0, result.output
     assert "D29653   card A5" in result.output and "24 of 24  found" in result.output
-    assert "12 artefacts of 3 documents checked on 25.11.2026: everything found." in result.output
+    assert "16 artefacts of 4 documents checked on 25.11.2026: everything found." in result.output
 
 
 # ---------------------------------------------------------------- mutations

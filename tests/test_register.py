@@ -86,7 +86,7 @@ def test_review_due_after_review(run):
     assert soon.exit_code == 0  # due soon is listed but is no alarm
     assert "\ndue      D29653" in soon.output and "(in 731 days)" in soon.output
     assert soon.output.startswith("due      D31044") and "(in 726 days)" in soon.output
-    assert "0 overdue, 2 due within 800 days." in soon.output
+    assert "0 overdue, 3 due within 800 days." in soon.output
 
 
 def test_review_due_soon_is_highlighted(project, run, seed_file):

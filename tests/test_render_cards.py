@@ -62,10 +62,11 @@ def test_writes_every_size_of_every_card(project: Path, tmp_path: Path,
     out = tmp_path / "docs"
     written = _build(project, out)
     assert written == [out / "kort" / f"{doc}-{size}.pdf"
-                       for doc in ("D29653", "D31044") for size in ("A4", "A5")]
+                       for doc in ("D29653", "D31044", "D40210") for size in ("A4", "A5")]
     assert all(path.read_bytes().startswith(b"%PDF-1.7") for path in written)
-    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 4
-    assert sorted(renders) == ["D29653 (A4)", "D29653 (A5)", "D31044 (A4)", "D31044 (A5)"]
+    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 6
+    assert sorted(renders) == ["D29653 (A4)", "D29653 (A5)", "D31044 (A4)", "D31044 (A5)",
+                               "D40210 (A4)", "D40210 (A5)"]
 
 
 def test_sizes_come_from_the_card_definition(project: Path, seed_file: Path,
@@ -73,14 +74,14 @@ def test_sizes_come_from_the_card_definition(project: Path, seed_file: Path,
     assert run("draft", "D29653").exit_code == 0
     edit(seed_file, "  contact: Brukerstøtte\n", "  contact: Brukerstøtte\n  sizes: [A5]\n")
     assert [p.name for p in _build(project, tmp_path / "docs")] == [
-        "D29653-A5.pdf", "D31044-A4.pdf", "D31044-A5.pdf"]
+        "D29653-A5.pdf", "D31044-A4.pdf", "D31044-A5.pdf", "D40210-A4.pdf", "D40210-A5.pdf"]
 
 
 def test_rebuild_renders_only_what_changed(project: Path, second: Path, tmp_path: Path,
                                            renders: list[str]) -> None:
     out = tmp_path / "docs"
     _build(project, out)
-    assert len(renders) == 6
+    assert len(renders) == 8
     before = {p.name: p.read_bytes() for p in (out / "kort").iterdir()}
 
     renders.clear()
@@ -94,7 +95,7 @@ def test_rebuild_renders_only_what_changed(project: Path, second: Path, tmp_path
     assert (out / "kort" / "D29653-A4.pdf").read_bytes() == before["D29653-A4.pdf"]
     assert (out / "kort" / "D29654-A4.pdf").read_bytes() != before["D29654-A4.pdf"]
     # Old cache entries are dropped: one per card that exists.
-    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 6
+    assert len(list((project / "build" / "cache" / "cards").glob("*.pdf"))) == 8
 
 
 def test_a_changed_stylesheet_renders_every_card_again(project: Path, tmp_path: Path,
@@ -105,7 +106,7 @@ def test_a_changed_stylesheet_renders_every_card_again(project: Path, tmp_path: 
     css.write_text(css.read_text(encoding="utf-8") + "\nh2 { font-weight: 400; }\n",
                    encoding="utf-8")
     _build(project, tmp_path / "docs")
-    assert len(renders) == 4
+    assert len(renders) == 6
 
 
 def test_cards_that_no_longer_exist_are_removed(project: Path, second: Path,
@@ -116,12 +117,13 @@ def test_cards_that_no_longer_exist_are_removed(project: Path, second: Path,
     second.unlink()
     _build(project, out)
     assert sorted(p.name for p in (out / "kort").iterdir()) == [
-        "D29653-A4.pdf", "D29653-A5.pdf", "D31044-A4.pdf", "D31044-A5.pdf", "les-meg.txt"]
+        "D29653-A4.pdf", "D29653-A5.pdf", "D31044-A4.pdf", "D31044-A5.pdf", "D40210-A4.pdf",
+        "D40210-A5.pdf", "les-meg.txt"]
 
 
 def test_the_cache_folder_can_be_chosen(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "docs", cache_dir=tmp_path / "cache")
-    assert len(list((tmp_path / "cache").glob("*.pdf"))) == 4
+    assert len(list((tmp_path / "cache").glob("*.pdf"))) == 6
     assert not (project / "build").exists()
 
 

@@ -26,7 +26,7 @@ def without_fingerprint(project: Path) -> list[str]:
 def test_repository_procedures_pass(run):
     result = run("check")
     assert result.exit_code == 0, result.output
-    assert "3 procedures checked: no errors, 2 warnings." in result.stdout
+    assert "4 procedures checked: no errors, 2 warnings." in result.stdout
 
 
 def test_overdue_review_is_a_warning_and_strict_makes_it_an_error(run, seed_file):

@@ -290,7 +290,7 @@ def test_build_command_reports_warnings(run):
     result = run("build")
     assert result.exit_code == 0, result.output
     assert "warning: review overdue: Gyldig til was 07.12.2024" in result.stderr
-    assert "Built " in result.stdout and "3 procedures, " in result.stdout
+    assert "Built " in result.stdout and "4 procedures, " in result.stdout
 
 
 def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):

@@ -19,20 +19,21 @@ Each finding is located in the YAML (``file:line:col: key``) with a hint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sopkit.outputs import card
 from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import check
-from sopkit.outputs.htmltext import html_text
+from sopkit.outputs.files import address_of, site_path
+from sopkit.outputs.htmltext import Shown, html_text, shown_files
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.ticket.composer import ticket_block_html
 from sopkit.outputs.ticket.text import as_text, fill
 from sopkit.outputs.urls import PROCEDURE_PAGE
 from sopkit.source.errors import ContentError, Finding, Problems, SopkitError, TemplateProblem
-from sopkit.source.expected import full_text
+from sopkit.source.expected import Item, page_items
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
@@ -69,9 +70,10 @@ def output_findings(library: Library, project: Project,
     for proc in chosen:
         if proc.ticket is not None and proc.id not in tickets:
             continue  # its page lacks the ticket, already reported
-        page = pages[PROCEDURE_PAGE.format(id=proc.id)]
-        report = check(proc.id, "page", PROCEDURE_PAGE.format(id=proc.id), b"",
-                       html_text(page), full_text(proc))
+        path = PROCEDURE_PAGE.format(id=proc.id)
+        page = pages[path]
+        report = check(proc.id, "page", path, b"", html_text(page), page_items(proc),
+                       shows=_shows(proc, path, shown_files(page)))
         findings += [Finding(proc.id, (), f"the procedure page lacks {item.label()}",
                              "a template in templates/site/ drops it")
                      for item in report.missing]
@@ -92,3 +94,15 @@ def output_findings(library: Library, project: Project,
         findings += [Finding(proc.id, (), f"the archival PDF lacks {item.label()}", HINT)
                      for item in report.missing]
     return findings
+
+
+def _shows(proc: Procedure, page: str, shown: list[Shown]) -> Callable[[Item], bool]:
+    """Whether the page (as Markdown, before MkDocs) shows a figure or links an
+    attachment, with its text, at the file's address in the site."""
+    def shows(item: Item) -> bool:
+        stored = proc.files.get(item.key)
+        tag = "img" if item.kind == "figure" else "a"
+        return stored is not None and any(
+            s.tag == tag and s.text == item.text
+            and address_of(page, s.url) == site_path(proc.id, stored) for s in shown)
+    return shows

@@ -22,6 +22,7 @@ from pathlib import Path
 from sopkit.outputs import card, site, ticket
 from sopkit.outputs.archival.cache import prepare_archival
 from sopkit.outputs.evidence import raise_on_missing
+from sopkit.outputs.files import site_files
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.urls import ASSETS
 from sopkit.outputs.workers import place
@@ -134,6 +135,9 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         place({name: path for name, (path, _) in archival.items()}, staging, previous=target)
+        place(site_files([*published.procedures, *drafts.values(),
+                          *site.archived_texts(library, history).values()]),
+              staging, previous=target)
         phase("verifying outputs")
         reports = verify_outputs(library, published, drafts, history, project, staging,
                                  cards=card.reports(cards, published),

@@ -68,7 +68,9 @@ def history_command(project: Project, doc_id: str, show: str | None) -> None:
     """List the revisions of DOC_ID and where each approved text comes from.
 
     Earlier texts are found in git history by the fingerprint recorded at
-    approval. In a shallow clone run 'git fetch --unshallow' first.
+    approval, with the figure and attachment files they were approved with
+    (listed with their SHA-256). In a shallow clone run 'git fetch --unshallow'
+    first.
     """
     library = read_library(project.procedures, skip_fingerprint_of=doc_id)
     history = History(library)
@@ -91,6 +93,9 @@ def history_command(project: Project, doc_id: str, show: str | None) -> None:
         click.echo(f"  Endringer:      {rev.changes or '(none given)'}")
         if entry.version is not None:
             click.echo(f"  Text:           {entry.version.source}")
+            for name, stored in entry.version.proc.files.items():
+                click.echo(f"  File:           {name}  sha256:{stored.sha256}  "
+                           f"{stored.size:,} bytes")
         else:
             click.echo(f"  Text:           not available: {entry.reason.splitlines()[0]}")
 

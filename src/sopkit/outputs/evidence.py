@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sopkit.source.errors import SopkitError
 from sopkit.source.expected import Item, words
+from sopkit.source.files import svg_text
+from sopkit.source.model import Procedure
 
 _SPACES = re.compile(r"\s+")
 
@@ -70,13 +72,15 @@ def sha256(data: bytes) -> str:
 
 
 def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
-          items: Iterable[Item], *, wrapped: bool = False) -> Report:
+          items: Iterable[Item], *, wrapped: bool = False,
+          shows: Callable[[Item], bool] | None = None) -> Report:
     """Look for each of ``items`` in ``text``, the visible text of the artefact ``data``.
 
     Steps must be found in their order, each after the one before: a step dropped
     from the artefact is not "found" inside another step that holds its words.
     ``wrapped``: the text comes from laid-out lines (a PDF), where a long word may be
-    broken at a line's end, so spaces are not compared.
+    broken at a line's end, so spaces are not compared. Figures and attachments
+    are not text: ``shows`` tells whether the artefact shows one (without it, none is).
     """
     text = words(text)  # as the items: soft hyphens and zero-width characters left out
     if wrapped:
@@ -90,9 +94,35 @@ def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
             if at >= 0:
                 after = at + len(wanted)
             checks.append(Check(item, at >= 0))
+        elif item.kind in ("figure", "attachment"):
+            checks.append(Check(item, shows is not None and shows(item)))
         else:
             checks.append(Check(item, wanted in text))
     return Report(doc_id, artefact, path, sha256(data), tuple(checks))
+
+
+def pdf_shows(proc: Procedure, text: str, images: list[tuple[int, int]]
+              ) -> Callable[[Item], bool]:
+    """Whether a PDF with visible ``text`` and pictures of ``images`` pixels shows a
+    figure: a picture of the figure's size in pixels (each counted once); a drawing
+    (SVG, drawn as shapes, not a picture) by all the text it holds. A drawing with no
+    text is taken on trust: nothing in the PDF tells it from other shapes."""
+    left = list(images)
+    squeezed = _SPACES.sub("", words(text))
+
+    def shows(item: Item) -> bool:
+        stored = proc.files.get(item.key)
+        if item.kind != "figure" or stored is None:
+            return False
+        if stored.kind == "SVG":
+            return all(_SPACES.sub("", words(line)) in squeezed
+                       for line in svg_text(stored.read_bytes()))
+        size = (stored.width or 0, stored.height or 0)
+        if size in left:
+            left.remove(size)
+            return True
+        return False
+    return shows
 
 
 class MissingText(SopkitError):

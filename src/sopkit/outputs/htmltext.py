@@ -157,9 +157,12 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
 # ---------------------------------------------------------------- text
 
 
-def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bool
+def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bool,
+                   elements: list[ElementTree.Element] | None = None
                    ) -> Iterator[tuple[str, ElementTree.Element | None]]:
-    """The visible text of ``root`` in document order, with the ``<code>`` it is in."""
+    """The visible text of ``root`` in document order, with the ``<code>`` it is in.
+
+    ``elements``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     styles = [element.text or "" for element in root.iter("style")]
     matcher = rules.matcher(styles)
     wrapper = cssselect2.ElementWrapper.from_html_root(root) if matcher else None
@@ -180,6 +183,8 @@ def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bo
         if element.tag != "document" and hidden(element, parent):
             return
         inside = inside or (article and element.tag == "article")
+        if inside and elements is not None and element.tag in ("img", "a"):
+            elements.append(element)
         code = element if element.tag == "code" else code
         closed = element.tag == "details" and "open" not in element.attrib
         block = element.tag in _BLOCK
@@ -202,6 +207,32 @@ def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
     elements joined, whitespace folded. ``article``: only the page's ``<article>``."""
     return normalize("".join(text for text, _ in _visible_parts(_parse(html), rules,
                                                                   article=article)))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A visible picture or link: its address, and its alternative text or link text."""
+
+    tag: str
+    url: str
+    text: str
+
+
+def shown_files(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
+                ) -> list[Shown]:
+    """Every visible ``<img>`` (with its ``alt``) and ``<a>`` (with its visible text)."""
+    found: list[ElementTree.Element] = []
+    root = _parse(html)
+    for _ in _visible_parts(root, rules, article=article, elements=found):
+        pass
+    out = []
+    for element in found:
+        if element.tag == "img":
+            out.append(Shown("img", element.get("src", ""), normalize(element.get("alt", ""))))
+        else:
+            text = "".join(t for t, _ in _visible_parts(element, rules, article=False))
+            out.append(Shown("a", element.get("href", ""), normalize(text)))
+    return out
 
 
 def code_blocks(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False

@@ -7,7 +7,8 @@ at least half opaque (the graphics state's fill alpha, ``/ca``, which pdfminer
 does not track by itself), and in a colour with a contrast of at least 3:1
 against white paper (all our PDFs print dark text on white or pale tints).
 White, pale, transparent, tiny or off-page text does not count. Text under a
-clipping path or covered by a shape is not detected.
+clipping path or covered by a shape is not detected. Text in drawings (SVG
+figures, drawn as form XObjects) counts like any other.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTAnno, LTChar, LTPage, LTTextLine
+from pdfminer.layout import LAParams, LTAnno, LTChar, LTImage, LTPage, LTTextLine
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
@@ -64,16 +65,40 @@ class _Interpreter(PDFPageInterpreter):
 
 def visible_text(pdf: bytes) -> str:
     """The visible text of every page, lines joined with spaces, whitespace folded."""
+    return read_pdf(pdf)[0]
+
+
+def read_pdf(pdf: bytes) -> tuple[str, list[tuple[int, int]]]:
+    """The visible text (as :func:`visible_text`) and the size in pixels of every
+    picture drawn on a page, at least :data:`MIN_IMAGE` points across and down."""
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams())
+    device = PDFPageAggregator(manager, laparams=LAParams(all_texts=True))
     interpreter = _Interpreter(manager, device)
     lines: list[str] = []
+    images: list[tuple[int, int]] = []
     for page in PDFPage.get_pages(io.BytesIO(pdf)):
         interpreter.process_page(page)
         layout = device.get_result()
         for line in _lines(layout):
             lines.append("".join(_visible(line, layout)))
-    return normalize(" ".join(lines))
+        images += _images(layout, layout)
+    return normalize(" ".join(lines)), images
+
+
+MIN_IMAGE = 20.0
+"""Points: a picture smaller than 7 mm is not one a reader can make out."""
+
+
+def _images(item: Any, page: LTPage) -> Iterator[tuple[int, int]]:
+    if isinstance(item, LTImage):
+        x0, y0, x1, y1 = page.bbox
+        on_page = (item.x1 > x0 and item.x0 < x1 and item.y1 > y0 and item.y0 < y1)
+        if on_page and item.width >= MIN_IMAGE and item.height >= MIN_IMAGE:
+            width, height = item.srcsize
+            yield int(width), int(height)
+        return
+    for child in getattr(item, "_objs", None) or []:
+        yield from _images(child, page)
 
 
 def _lines(item: Any) -> Iterator[LTTextLine]:

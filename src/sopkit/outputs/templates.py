@@ -17,6 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from markupsafe import Markup, escape
 
+from sopkit.outputs.files import file_size
 from sopkit.outputs.urls import link
 from sopkit.source.errors import TemplateProblem
 from sopkit.source.model import NOTE_LABELS, SECTION_TITLES, STATUS_LABELS
@@ -105,6 +106,7 @@ def environment(templates: Path) -> Environment:
     env.filters.update(
         date=norwegian_date, md=markdown_inline, plain=plain, heading=heading,
         front_matter=front_matter, css_string=css_string, list_marker=list_marker,
+        file_size=file_size,
     )
     env.globals.update(
         section_titles=SECTION_TITLES, status_labels=STATUS_LABELS, note_labels=NOTE_LABELS,

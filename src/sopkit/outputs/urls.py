@@ -29,6 +29,8 @@ CARD_PDF = "kort/{id}-{size}.pdf"
 ARCHIVAL_PDF = "arkiv/pdf/{id}-{revision}.pdf"
 """The archival PDF (PDF/A) of a revision in force."""
 EVIDENCE_PAGE = "kontroll.md"
+FILE = "filer/{id}/{digest}/{name}"
+"""A figure or attachment: under its document and the beginning of its SHA-256."""
 
 ASSETS = "assets"
 """The folder of templates/assets/ in the site (stylesheets and scripts)."""

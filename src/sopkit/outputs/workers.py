@@ -11,11 +11,11 @@ import json
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -80,8 +80,14 @@ def _is_module(name: str) -> bool:
         return False
 
 
-def place(cached: dict[str, Path], out_dir: Path, *, previous: Path | None = None) -> list[Path]:
-    """Put each cached file at ``out_dir/name`` (``cached``: site-relative name -> file).
+class Readable(Protocol):
+    def read_bytes(self) -> bytes: ...
+
+
+def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | None = None
+          ) -> list[Path]:
+    """Put each cached file at ``out_dir/name`` (``cached``: site-relative name -> a file,
+    or anything else with ``read_bytes``).
 
     The cache is copied, never linked: a change made to a published file must not
     reach it. A file that ``previous`` (the site being replaced) already has, byte

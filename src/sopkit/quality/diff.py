@@ -15,7 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sopkit.source.model import NOTE_LABELS, STATUS_LABELS, Block, Procedure, Step
+from sopkit.source.model import (
+    NOTE_LABELS,
+    STATUS_LABELS,
+    Block,
+    Figure,
+    Procedure,
+    Step,
+    StoredFile,
+)
 from sopkit.source.text import normalize
 
 Tag = Literal["=", "-", "+"]
@@ -93,6 +101,19 @@ class SectionChange:
     paragraphs: tuple[ParagraphChange, ...]
 
 
+FileKind = Literal["added", "removed", "changed"]
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """A figure or attachment file added, removed or replaced (by its bytes)."""
+
+    name: str
+    kind: FileKind
+    old: StoredFile | None
+    new: StoredFile | None
+
+
 @dataclass(frozen=True)
 class ProcedureDiff:
     doc_id: str
@@ -102,10 +123,11 @@ class ProcedureDiff:
     metadata: tuple[FieldChange, ...]
     steps: tuple[StepChange, ...]
     sections: tuple[SectionChange, ...]
+    files: tuple[FileChange, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.metadata or self.steps or self.sections)
+        return not (self.metadata or self.steps or self.sections or self.files)
 
     def step(self, step_id: str) -> StepChange:
         return next(s for s in self.steps if s.id == step_id)
@@ -122,7 +144,20 @@ def compare(old: Procedure, new: Procedure, old_label: str = "", new_label: str 
         metadata=tuple(_metadata(old, new, applications or {})),
         steps=tuple(_steps(old, new)),
         sections=tuple(_sections(old, new)),
+        files=tuple(_files(old, new)),
     )
+
+
+def _files(old: Procedure, new: Procedure) -> Iterator[FileChange]:
+    """Files by name: added, removed, or with other bytes (SHA-256)."""
+    for name in sorted({*old.files, *new.files}):
+        before, after = old.files.get(name), new.files.get(name)
+        if before is None:
+            yield FileChange(name, "added", None, after)
+        elif after is None:
+            yield FileChange(name, "removed", before, None)
+        elif before.sha256 != after.sha256:
+            yield FileChange(name, "changed", before, after)
 
 
 # ---------------------------------------------------------------- metadata
@@ -159,7 +194,8 @@ def _document_fields(proc: Procedure, apps: dict[str, str]) -> dict[str, str]:
         "Utarbeidet av": proc.people.prepared_by,
         "Fagansvarlig": proc.people.responsible,
         "Verifisert av": proc.people.verified_by,
-        "Vedlegg": " | ".join(proc.attachments),
+        "Vedlegg": " | ".join(a if isinstance(a, str) else f"{a.title} ({a.file})"
+                              for a in proc.attachments),
         "Kryssreferanser": " | ".join(
             f"{r.document} {r.note}".strip() for r in proc.references),
         "Eksterne referanser": " | ".join(
@@ -240,7 +276,14 @@ def _step_fields(step: Step) -> dict[str, str]:
         "Rolle": step.role or "",
         "Veggkort": ("ikke på kortet" if step.card is False else step.card or ""),
         "Merknader": " | ".join(f"{NOTE_LABELS[n.level]} {n.text}" for n in step.notes),
+        "Figur": _figure(step.figure) if step.figure else "",
     }
+
+
+def _figure(figure: Figure) -> str:
+    return " – ".join(part for part in (
+        figure.file, figure.alt, figure.caption, "på veggkortet" if figure.card else "")
+        if part)
 
 
 def _whole(step: Step, *, removed: bool) -> tuple[FieldChange, ...]:
@@ -326,6 +369,8 @@ def paragraphs(blocks: list[Block]) -> list[str]:
                 out.append(", ".join(v for v in (c.role, c.name, c.phone, c.hours, c.note) if v))
         elif kind == "terms":
             out.extend(f"{t.term}: {t.definition}" for t in block.terms or [])
+        elif kind == "figure" and block.figure:
+            out.append(f"Figur: {_figure(block.figure)}")
     return [normalize(p) for p in out]
 
 
@@ -421,6 +466,10 @@ def format_text(diff: ProcedureDiff, color: bool = False) -> str:
             lines.append(f"  {sign} {', '.join(step.kinds)}: step {where} [{step.id}]: {text}")
             for field in step.fields:
                 lines.append(f"      {field.label}: {_value_change(field.diff, color)}")
+    if diff.files:
+        lines += ["", head("Files (SHA-256)")]
+        for file in diff.files:
+            lines.append(f"  {_SIGNS[file.kind]} {file.kind}: {file.name}: " + _file_change(file))
     if diff.sections:
         lines += ["", head("Sections")]
         for section in diff.sections:
@@ -430,6 +479,17 @@ def format_text(diff: ProcedureDiff, color: bool = False) -> str:
                     para.diff.new or para.diff.old)
                 lines.append(f"      {_SIGNS[para.kind]} {para.kind}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def _file_change(change: FileChange) -> str:
+    def one(stored: StoredFile) -> str:
+        return f"{stored.sha256} ({stored.size:,} bytes)"
+    if change.old is None and change.new is not None:
+        return one(change.new)
+    if change.new is None and change.old is not None:
+        return one(change.old)
+    assert change.old is not None and change.new is not None
+    return f"{one(change.old)} -> {one(change.new)}"
 
 
 def _value_change(diff: TextDiff, color: bool) -> str:

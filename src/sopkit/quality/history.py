@@ -26,10 +26,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sopkit.source.errors import Problems, SopkitError
+from sopkit.source.files import (
+    FILES_DIR,
+    MAX_ATTACHMENT_BYTES,
+    FileProblem,
+    check_name,
+    identify,
+)
 from sopkit.source.fingerprint import fingerprint
 from sopkit.source.library import Library
 from sopkit.source.load import MAX_BYTES, load_text
-from sopkit.source.model import Procedure, Revision
+from sopkit.source.model import Procedure, Revision, StoredFile
 from sopkit.source.rules import parse
 
 WORKING_COPY = "arbeidskopi"
@@ -212,6 +219,8 @@ class History:
                 proc = _parse(text, Path(f"{commit[:10]}:{blob[:10]}"))
                 if proc is None:
                     continue
+                if any(proc.file_uses()):
+                    proc = proc.with_files(git.files(commit, proc))
                 print_ = fingerprint(proc)
                 if print_ in missing:
                     missing.discard(print_)
@@ -346,25 +355,49 @@ class _Git:
 
     def blob(self, sha: str) -> str | None:
         """A blob's text (``git cat-file --batch``, one process for all), or None."""
+        data = self.object(sha, MAX_BYTES)
+        if data is None:
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+
+    def files(self, commit: str, proc: Procedure) -> dict[str, StoredFile]:
+        """The files ``proc`` (a version of ``commit``) refers to, as they were in that
+        commit: ``procedure/files/<ID>/`` beside ``procedure/documents/``. A file that is
+        missing or not what it should be is left out (the fingerprint then differs)."""
+        found: dict[str, StoredFile] = {}
+        for _, name, use in proc.file_uses():
+            if name in found:
+                continue
+            try:
+                check_name(name)
+                data = self.object(f"{commit}:./../{FILES_DIR}/{proc.id}/{name}",
+                                   MAX_ATTACHMENT_BYTES)
+                if data is not None:
+                    found[name] = identify(name, data, use)
+            except FileProblem:
+                continue
+        return found
+
+    def object(self, name: str, limit: int) -> bytes | None:
+        """An object's bytes by its name (a SHA or ``commit:path``; ``git cat-file
+        --batch``, one process for all), or None if it is missing or over ``limit``."""
         if self._batch is None:
             self._batch = subprocess.Popen(
                 ["git", "-C", str(self.folder), "cat-file", "--batch"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             )
         assert self._batch.stdin is not None and self._batch.stdout is not None
-        self._batch.stdin.write(sha.encode() + b"\n")
+        self._batch.stdin.write(name.encode() + b"\n")
         self._batch.stdin.flush()
         header = self._batch.stdout.readline().split()
-        if len(header) != 3:
+        if len(header) != 3 or not header[2].isdigit():  # '<name> missing' (or ambiguous)
             return None
         size = int(header[2])
-        data = self._batch.stdout.read(size + 1)[:size]
-        if size > MAX_BYTES:
-            return None
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return None
+        data = self._batch.stdout.read(size + 1)[:size]  # the content, and its newline
+        return data if header[1] == b"blob" and size <= limit else None
 
     def close(self) -> None:
         if self._batch is not None:

@@ -9,7 +9,10 @@ what is expected:
 * every step, by its id: its full text on pages and in the archival PDF, its
   card wording (or full text) on wall cards;
 * every mandated phrase;
-* the identity: DokumentID, revision and, once approved, Gyldig til.
+* the identity: DokumentID, revision and, once approved, Gyldig til;
+* every figure (by file name, with its alternative text) and, on pages, every
+  attachment file (with its title): found by the file's bytes, not its name
+  (see :mod:`sopkit.outputs.evidence`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Literal
 
 from sopkit.source.model import Procedure, Step
 
-ItemKind = Literal["step", "phrase", "identity", "ticket"]
+ItemKind = Literal["step", "phrase", "identity", "ticket", "figure", "attachment"]
 
 _SPACE = re.compile(r"[\s\u00a0]+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -53,6 +56,10 @@ class Item:
             return f"step '{self.key}' (\"{short}\")"
         if self.kind == "phrase":
             return f"mandated phrase \"{short}\""
+        if self.kind == "figure":
+            return f"figure '{self.key}' (\"{short}\")"
+        if self.kind == "attachment":
+            return f"attachment '{self.key}' (\"{short}\")"
         if self.kind == "ticket":
             return f"ticket {self.key} \"{short}\""
         return f"{self.key} \"{short}\""
@@ -117,10 +124,32 @@ def phrases(proc: Procedure) -> list[Item]:
             for index, phrase in enumerate(proc.mandated_phrases)]
 
 
+def figures(proc: Procedure, *, card: bool = False) -> list[Item]:
+    """Every figure of ``proc`` (with ``card``: those its wall card shows)."""
+    if not card:
+        return [Item("figure", f.file, words(f.alt)) for f in proc.figures()]
+    shown = {step.id for step in proc.card_step_list()}
+    on_card = [block.figure for section in proc.sections for block in section.body
+               if block.figure is not None and block.figure.card]
+    on_card += [step.figure for step in all_steps(proc)
+                if step.id in shown and step.figure is not None and step.figure.card]
+    return [Item("figure", f.file, words(f.alt)) for f in on_card]
+
+
+def attachments(proc: Procedure) -> list[Item]:
+    return [Item("attachment", a.file, words(a.title)) for a in proc.attachment_files()]
+
+
 def full_text(proc: Procedure) -> list[Item]:
-    """What a page or the archival PDF of ``proc`` must show."""
+    """What the archival PDF of ``proc`` must show (and a page, with :func:`page_items`)."""
     return [*identity(proc), *phrases(proc),
-            *(Item("step", step.id, visible_words(step.text)) for step in all_steps(proc))]
+            *(Item("step", step.id, visible_words(step.text)) for step in all_steps(proc)),
+            *figures(proc)]
+
+
+def page_items(proc: Procedure) -> list[Item]:
+    """What a page of ``proc`` must show: its full text and its attachment files."""
+    return [*full_text(proc), *attachments(proc)]
 
 
 def card_text(proc: Procedure) -> list[Item]:
@@ -128,4 +157,5 @@ def card_text(proc: Procedure) -> list[Item]:
     ``card: false``, ``card.substeps``), in their card wording."""
     return [*identity(proc), *phrases(proc),
             *(Item("step", step.id, visible_words(step.card or step.text))
-              for step in proc.card_step_list())]
+              for step in proc.card_step_list()),
+            *figures(proc, card=True)]

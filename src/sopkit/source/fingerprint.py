@@ -1,7 +1,8 @@
 """Content fingerprints: what proves that a text is the one that was approved.
 
 The fingerprint is a SHA-256 of everything a reader sees: every field of the
-procedure but its status and revision records, as canonical JSON. It is
+procedure but its status and revision records, as canonical JSON, and the
+SHA-256 of each file it refers to (figures and attachments), by name. It is
 recorded at approval (:mod:`sopkit.quality.approval`); a text whose fingerprint
 differs from its approved revision's was changed without a new revision.
 """
@@ -37,6 +38,8 @@ def fingerprint(proc: Procedure) -> str:
 
 def _compute_fingerprint(proc: Procedure) -> str:
     content = proc.model_dump(mode="json", exclude={"status", "revisions"}, exclude_defaults=True)
+    if proc.files:  # absent without files: the fingerprints of such texts stay as they were
+        content["files"] = {name: f.sha256 for name, f in proc.files.items()}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return FINGERPRINT_PREFIX + hashlib.sha256(canonical.encode()).hexdigest()
 

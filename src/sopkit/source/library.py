@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from sopkit.source.errors import Finding, InvalidInput, Problems, SopkitError
-from sopkit.source.load import Loaded, dotted, load_yaml
+from sopkit.source.files import check_files, unused_files
+from sopkit.source.files import folder as files_folder
+from sopkit.source.load import KeyPath, Loaded, dotted, load_yaml
 from sopkit.source.model import (
     Application,
     ApplicationRegister,
@@ -26,6 +28,7 @@ from sopkit.source.model import (
     PeopleRegister,
     Person,
     Procedure,
+    StoredFile,
 )
 from sopkit.source.people import words
 from sopkit.source.rules import check_characters, check_procedure, parse
@@ -157,6 +160,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             if proc is None:
                 unreadable.add(path.stem.split("-")[0])
                 continue
+            proc = proc.with_files(_read_files(proc, loaded, root, problems))
             check_procedure(proc, loaded, problems, set(applications), on,
                             check_fingerprint=proc.id not in (skip_fingerprint_of, approving),
                             approving=proc.id == approving)
@@ -183,6 +187,23 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         today=on,
         warnings=warnings,
     )
+
+
+def _read_files(proc: Procedure, loaded: Loaded, root: Path, problems: Problems
+                ) -> dict[str, StoredFile]:
+    """The figures and attachments ``proc`` refers to, checked; a problem for each bad
+    one, and a warning for each file in its folder that it does not refer to."""
+    def report(keys: KeyPath, message: str, hint: str) -> None:
+        at = loaded.mark(keys)
+        problems.add(loaded.path, at.line, at.column, dotted(keys), message, hint)
+
+    files = check_files(proc, root, report) if any(proc.file_uses()) else {}
+    for name in unused_files(proc, root):
+        problems.add(files_folder(root, proc.id) / name, 1, 1, "",
+                     f"{proc.id} does not use this file",
+                     "refer to it as a figure or an attachment, or remove it (earlier "
+                     "revisions keep their files in git history)", "warning")
+    return files
 
 
 @contextmanager

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
+    PrivateAttr,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -150,6 +153,27 @@ class Note(Base):
 NOTE_LABELS: dict[str, str] = {"note": "NB!", "important": "Viktig:", "warning": "Advarsel:"}
 
 
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Figure(Base):
+    """A picture: a screenshot, a photo, a flowchart (PNG, JPEG, WebP or SVG)."""
+
+    file: FileName = Field(description="The file's name in procedure/files/<ID>/, "
+                                       "e.g. 'unilab-dialog.png'.")
+    alt: Text = Field(description="What the picture shows, for those who cannot see it "
+                                  "(alternative text): not the file name.")
+    caption: str = Field("", description="Bildetekst shown under the picture.")
+    card: bool = Field(False, description="Also on the wall card.")
+
+
+class Attachment(Base):
+    """Vedlegg: a file staff open or print, e.g. a form (PDF, Word, Excel)."""
+
+    title: Text = Field(description="What staff see, e.g. 'Skjema for nedetid'.")
+    file: FileName = Field(description="The file's name in procedure/files/<ID>/.")
+
+
 class Step(Base):
     id: Key = Field(description="Stable id, kept across revisions so they can be compared.")
     text: Text
@@ -158,6 +182,7 @@ class Step(Base):
     card: str | Literal[False] | None = Field(
         None, description="Shorter wording for the wall card, or false: not on the card.")
     notes: list[Note] = []
+    figure: Figure | None = Field(None, description="A picture shown with the step.")
     steps: list[Step] = Field([], description="Sub-steps.")
 
     def walk(self) -> Iterator[Step]:
@@ -166,7 +191,8 @@ class Step(Base):
             yield from sub.walk()
 
 
-_BLOCK_KINDS = ("text", "note", "important", "warning", "table", "steps", "contacts", "terms")
+_BLOCK_KINDS = ("text", "note", "important", "warning", "table", "steps", "contacts", "terms",
+                "figure")
 
 
 class Block(Base):
@@ -180,6 +206,7 @@ class Block(Base):
     steps: list[Step] | None = None
     contacts: list[Contact] | None = None
     terms: list[Term] | None = None
+    figure: Figure | None = None
     role: str | None = Field(None, description="Text meant for this role only.")
 
     @classmethod
@@ -340,6 +367,35 @@ class CardSpec(Base):
 # ---------------------------------------------------------------- document
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file a procedure refers to (a figure or an attachment), read and checked.
+
+    Its bytes are in ``path`` (the working file) or ``data`` (a version from git).
+    """
+
+    name: str
+    sha256: str
+    size: int
+    kind: str
+    """The type as staff know it: 'PNG', 'PDF', 'Word' ..."""
+    media_type: str
+    width: int | None = None
+    height: int | None = None
+    path: Path | None = field(default=None, compare=False)
+    data: bytes | None = field(default=None, compare=False, repr=False)
+
+    def read_bytes(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+    @property
+    def suffix(self) -> str:
+        return self.name.rsplit(".", 1)[-1].lower() if "." in self.name else ""
+
+
 class Revision(Base):
     revision: RevisionNo
     changed: Date = Field(description="Dato endret.")
@@ -366,7 +422,9 @@ class Procedure(Base):
     applications: list[Key] = Field([], description="Keys from the application register.")
     people: People
     sections: list[Section] = Field(min_length=1)
-    attachments: list[Text] = Field([], description="Vedlegg.")
+    attachments: list[Text | Attachment] = Field(
+        [], description="Vedlegg: a file in procedure/files/<ID>/ as {title, file}, or a "
+                        "name alone for one kept elsewhere.")
     references: list[DocRef] = Field([], description="Kryssreferanser.")
     external_references: list[ExternalRef] = Field([], description="Eksterne referanser.")
     mandated_phrases: list[Text] = Field([], description="Must reach every output verbatim.")
@@ -374,6 +432,52 @@ class Procedure(Base):
     card: CardSpec | None = None
     review_interval_months: int | None = Field(None, ge=1, le=120)
     revisions: list[Revision] = Field(min_length=1, description="Oldest first.")
+
+    _files: dict[str, StoredFile] = PrivateAttr(default_factory=dict)
+
+    @property
+    def files(self) -> Mapping[str, StoredFile]:
+        """The files the text refers to, by name, once checked (:meth:`with_files`)."""
+        return self._files
+
+    def content_json(self) -> str:
+        """All fields and the SHA-256 of each file: what a cache of outputs is keyed on."""
+        digests = ",".join(f"{name!r}:{f.sha256}" for name, f in self._files.items())
+        return f"{self.model_dump_json()}\0{digests}"
+
+    def with_files(self, files: Mapping[str, StoredFile]) -> Procedure:
+        """This text with the files it refers to (read and checked elsewhere)."""
+        copy = self.model_copy()
+        copy._files = dict(sorted(files.items()))
+        return copy
+
+    def file_uses(self) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+        """(key path of the 'file' key, file name, 'figure' or 'attachment') of every file
+        the text refers to, in document order."""
+        for s_index, section in enumerate(self.sections):
+            for b_index, block in enumerate(section.body):
+                keys: tuple[str | int, ...] = ("sections", s_index, "body", b_index)
+                if block.figure is not None:
+                    yield (*keys, "figure", "file"), block.figure.file, "figure"
+                for path, step in _walk(block.steps or [], (*keys, "steps")):
+                    if step.figure is not None:
+                        yield (*path, "figure", "file"), step.figure.file, "figure"
+        for index, item in enumerate(self.attachments):
+            if isinstance(item, Attachment):
+                yield ("attachments", index, "file"), item.file, "attachment"
+
+    def figures(self) -> Iterator[Figure]:
+        for section in self.sections:
+            for block in section.body:
+                if block.figure is not None:
+                    yield block.figure
+                for step in block.steps or []:
+                    for sub in step.walk():
+                        if sub.figure is not None:
+                            yield sub.figure
+
+    def attachment_files(self) -> list[Attachment]:
+        return [item for item in self.attachments if isinstance(item, Attachment)]
 
     @property
     def current(self) -> Revision:
@@ -445,6 +549,13 @@ class Procedure(Base):
         if phone is not None and _same(phone.call, role):
             return Contact(role=role, phone=phone.number)
         return Contact(role=role)
+
+
+def _walk(steps: list[Step], keys: tuple[str | int, ...]
+          ) -> Iterator[tuple[tuple[str | int, ...], Step]]:
+    for index, step in enumerate(steps):
+        yield (*keys, index), step
+        yield from _walk(step.steps, (*keys, index, "steps"))
 
 
 def _same(a: str, b: str) -> bool:

@@ -178,6 +178,7 @@ def check_procedure(
                 + ", ".join(sorted(applications)))
     _check_placeholders(proc, loaded, add, approving)
     _check_step_ids(proc, add)
+    _check_figures(proc, add)
     _check_phrases(proc, add)
     if proc.ticket is not None:
         _check_ticket(proc, add)
@@ -209,6 +210,45 @@ def _check_step_ids(proc: Procedure, add: Any) -> None:
                         "step ids must be unique in a procedure; they identify a step "
                         "across revisions")
                 seen.add(step.id)
+
+
+_NOT_ALT = {"bilde", "figur", "foto", "skjermbilde", "image", "picture", "screenshot",
+            "illustrasjon", "flytskjema"}
+"""Words that say a picture is there, not what it shows."""
+
+
+def _check_figures(proc: Procedure, add: Any) -> None:
+    """Alternative text says what a figure shows: not its file name, not 'bilde'."""
+    for keys, name, use in proc.file_uses():
+        if use != "figure":
+            continue
+        figure = _at(proc, keys[:-1])
+        assert isinstance(figure, model.Figure)
+        alt = normalize(figure.alt).casefold().strip(" .:")
+        stem = name.rsplit("/", 1)[-1].casefold()
+        if alt in (stem, stem.rsplit(".", 1)[0]) or alt in _NOT_ALT:
+            add((*keys[:-1], "alt"), f"the alternative text '{figure.alt}' does not say what "
+                "the figure shows", "write what someone who cannot see the picture needs to "
+                "know from it, e.g. 'Unilab-vinduet Skriv ut etiketter med knappen Skriv ut'")
+        if figure.card and not any(f is figure for f in _card_figures(proc)):
+            add((*keys[:-1], "card"), "the figure is marked for the wall card, but its step "
+                "is not on the card", "put the step on the card (card.steps), or remove "
+                "'card: true'", "warning")
+
+
+def _at(value: Any, keys: KeyPath) -> Any:
+    for key in keys:
+        value = value[key] if isinstance(key, int) else getattr(value, key)
+    return value
+
+
+def _card_figures(proc: Procedure) -> list[model.Figure]:
+    if proc.card is None:
+        return []
+    steps = [s.figure for s in proc.card_step_list() if s.figure is not None]
+    blocks = [b.figure for section in proc.sections for b in section.body
+              if b.figure is not None]
+    return [*steps, *blocks]
 
 
 def _check_card(proc: Procedure, add: Any) -> None:

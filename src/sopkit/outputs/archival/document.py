@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import Report, raise_on_missing
+from sopkit.outputs.files import inline_links
 from sopkit.outputs.pdf import SandboxFetcher, font_face_css, strict
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import fill
@@ -51,6 +52,7 @@ def _html(proc: Procedure, rev: Revision, library: Library, project: Project) ->
         proc=proc, rev=rev, handbook=library.handbook,
         titles={p.id: p.title for p in library.procedures},
         ticket=fill(proc, library, project) if proc.ticket else None,
+        files=inline_links(proc),
     )
 
 

@@ -2,13 +2,14 @@
 
 The text is read back as a reader sees it on paper (:mod:`sopkit.outputs.pdftext`)
 and must hold every step's full text, every mandated phrase, the DokumentID,
-the revision and Gyldig til (:func:`sopkit.source.expected.full_text`).
+the revision and Gyldig til, and every figure (:func:`sopkit.source.expected.full_text`,
+:func:`sopkit.outputs.evidence.pdf_shows`).
 """
 
 from __future__ import annotations
 
-from sopkit.outputs.evidence import Report, check
-from sopkit.outputs.pdftext import visible_text
+from sopkit.outputs.evidence import Report, check, pdf_shows
+from sopkit.outputs.pdftext import read_pdf
 from sopkit.source.expected import full_text
 from sopkit.source.model import Procedure
 
@@ -17,5 +18,6 @@ HINT = "the archival template or stylesheet (templates/pdf/) drops or hides this
 
 def verify_archival(proc: Procedure, pdf: bytes, name: str) -> Report:
     """The report of ``proc``'s archival PDF (``proc``: the approved revision's text)."""
-    return check(proc.id, "archival PDF", name, pdf, visible_text(pdf), full_text(proc),
-                 wrapped=True)
+    text, images = read_pdf(pdf)
+    return check(proc.id, "archival PDF", name, pdf, text, full_text(proc), wrapped=True,
+                 shows=pdf_shows(proc, text, images))

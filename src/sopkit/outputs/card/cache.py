@@ -223,7 +223,7 @@ def rendering_code() -> tuple[Path, ...]:
 
 def card_key(proc: Procedure, size: str, salt: str) -> str:
     """The cache key of one card: the procedure's content, the size and the salt."""
-    content = proc.model_dump_json().encode()
+    content = proc.content_json().encode()
     return hashlib.sha256(salt.encode() + b"\0" + size.encode() + b"\0" + content).hexdigest()
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 import segno
 
+from sopkit.outputs.files import data_url
 from sopkit.outputs.htmltext import body, html_text
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import card_qr_url
 from sopkit.source.errors import ContentError, Finding, SopkitError, TemplateProblem
 from sopkit.source.load import KeyPath, dotted, strings
-from sopkit.source.model import NOTE_LABELS, Contact, Procedure, Step, TicketSpec
+from sopkit.source.model import NOTE_LABELS, Contact, Figure, Procedure, Step, TicketSpec
 from sopkit.source.patterns import parse_pattern
 from sopkit.source.project import Project
 from sopkit.source.text import normalize, plain
@@ -33,6 +34,17 @@ QR_PIXELS_PER_MODULE = 4
 
 
 @dataclass(frozen=True)
+class CardFigure:
+    """A figure marked ``card: true``, embedded (a ``data:`` URL)."""
+
+    src: str = field(repr=False)
+    alt: str
+    caption: str
+    kind: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class CardStep:
     text: str
     number: int = 0  # the step's number on the page (0 for a sub-step: lettered)
@@ -40,6 +52,7 @@ class CardStep:
     when: str | None = None
     role: str | None = None
     notes: tuple[tuple[str, str], ...] = ()
+    figure: CardFigure | None = None
     steps: tuple[CardStep, ...] = ()
 
 
@@ -71,6 +84,8 @@ class Card:
     dated: dt.date  # the PDF's date: Godkjent dato, or Dato endret of a draft
     when: str
     steps: tuple[CardStep, ...]
+    figures: tuple[CardFigure, ...]
+    """Figures marked for the card outside the steps (those in steps are with them)."""
     ticket: CardTicket | None
     contact: Contact
     url: str
@@ -113,6 +128,9 @@ def build_card(proc: Procedure, *, site: str) -> Card:
         dated=rev.approved or rev.changed,
         when=proc.card.when,
         steps=tuple(_card_step(proc, step, number) for number, step in proc.card_steps()),
+        figures=tuple(_card_figure(proc, block.figure) for section in proc.sections
+                      for block in section.body
+                      if block.figure is not None and block.figure.card),
         ticket=_ticket(proc.ticket),
         contact=proc.card_contact(),
         url=url,
@@ -216,8 +234,15 @@ def _card_step(proc: Procedure, step: Step, number: int = 0) -> CardStep:
         role=step.role,
         notes=tuple((NOTE_LABELS[n.level], n.text) for n in step.notes
                     if n.level in CARD_NOTE_LEVELS),
+        figure=(_card_figure(proc, step.figure)
+                if step.figure is not None and step.figure.card else None),
         steps=tuple(_card_step(proc, sub) for sub in proc.on_card(step)),
     )
+
+
+def _card_figure(proc: Procedure, figure: Figure) -> CardFigure:
+    stored = proc.files[figure.file]
+    return CardFigure(data_url(stored), figure.alt, figure.caption, stored.kind, stored.sha256)
 
 
 def _ticket(ticket: TicketSpec | None) -> CardTicket | None:

@@ -3,7 +3,8 @@
 The text is read back from the card's PDF as a reader sees it on paper
 (:mod:`sopkit.outputs.pdftext`: on the page, dark enough to read), and must
 hold every step in its card wording (or its full text), every mandated phrase,
-the DokumentID, the revision and Gyldig til (:func:`sopkit.source.expected.card_text`).
+the DokumentID, the revision and Gyldig til, and the figures marked for the card
+(:func:`sopkit.source.expected.card_text`).
 Cards are checked when they are rendered, in the card workers; the report is
 kept in the card cache beside the PDF.
 
@@ -20,8 +21,8 @@ import re
 import zlib
 
 from sopkit.outputs.card.layout import A5_ZOOM, PAPER
-from sopkit.outputs.evidence import Report, check, sha256
-from sopkit.outputs.pdftext import visible_text
+from sopkit.outputs.evidence import Report, check, pdf_shows, sha256
+from sopkit.outputs.pdftext import read_pdf
 from sopkit.outputs.urls import CARD_PDF
 from sopkit.source.expected import card_text
 from sopkit.source.model import Procedure
@@ -43,8 +44,9 @@ def verify_card(proc: Procedure, size: str, pdf: bytes, *,
     path = CARD_PDF.format(id=proc.id, size=size)
     if reduced_from is not None and same_drawing(reduced_from[0], pdf):
         return Report(proc.id, f"card {size}", path, sha256(pdf), reduced_from[1].checks)
-    return check(proc.id, f"card {size}", path, pdf, visible_text(pdf), card_text(proc),
-                 wrapped=True)
+    text, images = read_pdf(pdf)
+    return check(proc.id, f"card {size}", path, pdf, text, card_text(proc), wrapped=True,
+                 shows=pdf_shows(proc, text, images))
 
 
 def same_drawing(original: bytes, reduced: bytes) -> bool:

@@ -50,4 +50,7 @@ def navigation(library: Library) -> list[NavEntry]:
                                        NavPage(EVIDENCE_PAGE, "Kontroll av dokumentene")])
 
 
-__all__ = ["Processes", "build", "navigation", "render", "shard_count", "verify", "write_docs"]
+archived_texts = quality.archived_texts
+
+__all__ = ["Processes", "archived_texts", "build", "navigation", "render", "shard_count",
+           "verify", "write_docs"]

@@ -27,7 +27,8 @@ LABELS = {
     "Saksmelding, kommandolinjen", "archival PDF": "Arkiveksemplar (PDF)",
 }
 KINDS = {"step": ("trinn", "trinn"), "phrase": ("formulering", "formuleringer"),
-         "identity": ("kjennetegn", "kjennetegn"), "ticket": ("saksfelt", "saksfelt")}
+         "identity": ("kjennetegn", "kjennetegn"), "ticket": ("saksfelt", "saksfelt"),
+         "figure": ("figur", "figurer"), "attachment": ("vedlegg", "vedlegg")}
 
 
 def evidence_page(templates: Path) -> dict[str, str]:

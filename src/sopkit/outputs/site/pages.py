@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from sopkit.outputs.files import page_links
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import (
@@ -131,7 +132,7 @@ def page_files(
             sections=steps_first(proc),
             overdue=proc.status != "draft" and review_state(proc, library.today).overdue,
             apps=[library.applications[key] for key in proc.applications],
-            titles=titles, today=library.today,
+            titles=titles, today=library.today, files=page_links(page, proc),
             **context,
         )
 

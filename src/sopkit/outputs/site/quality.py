@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from sopkit.outputs.files import page_links
 from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import fill
@@ -77,6 +78,7 @@ def site_files(library: Library, project: Project,
             files[page] = render(
                 templates, "site/revision.md.j2",
                 proc=entry.version.proc, rev=entry.revision, current=proc,
+                files=page_links(page, entry.version.proc),
                 ticket=(fill(entry.version.proc, library, project)
                         if entry.version.proc.ticket else None),
                 replaced_by=_next_approved(proc, entry),

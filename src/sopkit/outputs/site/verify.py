@@ -5,7 +5,10 @@ reader gets it: its ``<article>``, leaving out what is hidden by markup, by an
 inline style or by a rule of the site's own stylesheets
 (:mod:`sopkit.outputs.htmltext`). It must show every item
 :mod:`sopkit.source.expected` derives from the YAML: every step's text, every
-mandated phrase, the DokumentID, the revision and Gyldig til. Checked: the
+mandated phrase, the DokumentID, the revision and Gyldig til; and every figure
+and attachment file, as a visible picture (with its alternative text) or link
+(with its title) whose address leads to a file in the site with the same
+bytes (SHA-256) as the one in ``procedure/files/``. Checked: the
 procedure pages (the texts in force), the draft pages and the archived texts
 of superseded revisions. Change pages show differences, not a text, and are
 not checked here.
@@ -15,14 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sopkit.outputs.evidence import Check, Report, check, sha256
-from sopkit.outputs.htmltext import hidden_rules, html_text
+from sopkit.outputs.files import address_of
+from sopkit.outputs.htmltext import Shown, hidden_rules, html_text, shown_files
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.outputs.workers import code_files, read_index, write_atomic
-from sopkit.source.expected import full_text
+from sopkit.source.expected import Item, page_items
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 
@@ -55,21 +59,45 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     for artefact, page, proc in pages:
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
-        items = full_text(proc)
+        items = page_items(proc)
         key = hashlib.sha256(salt.encode() + data + json.dumps(
             [(i.kind, i.key, i.text) for i in items], ensure_ascii=False).encode()).hexdigest()
         if key in known and len(known[key]) == len(items):
             report = Report(proc.id, artefact, built(page), sha256(data),
                             tuple(Check(i, f) for i, f in zip(items, known[key], strict=True)))
         else:
-            text = html_text(data.decode("utf-8"), rules, article=True) if data else ""
-            report = check(proc.id, artefact, built(page), data, text, items)
+            html = data.decode("utf-8")
+            text = html_text(html, rules, article=True) if data else ""
+            report = check(proc.id, artefact, built(page), data, text, items,
+                           shows=_shows(proc, site, built(page),
+                                        shown_files(html, rules, article=True)))
         found[key] = [c.found for c in report.checks]
         reports.append(report)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(cache, json.dumps(found).encode())
     return reports
+
+
+def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
+           ) -> Callable[[Item], bool]:
+    """Whether the page at ``page`` shows a figure (a picture) or an attachment (a link)
+    with the item's text, leading to a file in ``site`` with the file's bytes."""
+    root = site.resolve()
+
+    def bytes_at(url: str) -> str:
+        target = (site / address_of(page, url)).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return ""
+        return hashlib.sha256(target.read_bytes()).hexdigest()
+
+    def shows(item: Item) -> bool:
+        stored = proc.files.get(item.key)
+        tag = "img" if item.kind == "figure" else "a"
+        return stored is not None and any(
+            s.tag == tag and s.text == item.text and bytes_at(s.url) == stored.sha256
+            for s in shown)
+    return shows
 
 
 # The code that decides what a page shows and what it must: a change to any of it
