@@ -3,9 +3,10 @@
 Tests never read the live ``procedure/``: the handbook's content belongs to its
 users, and an approval or a new document there must not turn the suite red.
 A test project is the fixture handbook (``tests/fixtures/handbook/procedure``: the
-seed D29653 as transcribed, revision 6.00, with the settings and application
-register) with sopkit's own ``templates/`` and ``mkdocs.yml``; its JSON Schema
-files are generated, as ``sopkit schema`` does.
+seed D29653 as transcribed, revision 6.00; the long D31044; D40210 with figures
+and an attachment in ``files/D40210/``; the draft D10001; the settings, people
+and application register) with sopkit's own ``templates/`` and ``mkdocs.yml``; its
+JSON Schema files are generated, as ``sopkit schema`` does.
 """
 
 from __future__ import annotations

@@ -377,3 +377,39 @@ def test_bad_files_are_all_reported_and_the_last_good_site_stays(run, project, d
     assert "file 'mangler.svg' is not in" in result.output
     assert "is not a plain path inside the document's folder" in result.output
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+
+
+def test_the_card_fit_counts_its_figures(run, project, doc):
+    """Pictures marked for the card take room: enough of them, and the card no longer fits."""
+    assert run("draft", "D40210").exit_code == 0
+    figure = (f"      - figure:\n          file: {PNG}\n          alt: Utskriftsvinduet i Unilab, "
+              "bilde {n}\n          card: true\n")
+    edit(doc, "      - steps:\n          - id: wait\n",
+         "".join(figure.format(n=n) for n in range(6))
+         + "      - steps:\n          - id: wait\n")
+    result = run("check")
+    assert result.exit_code == 1
+    assert "the wall card does not fit" in result.output and "less height" in result.output
+
+
+PAYLOAD = '"><img src=x onerror=alert(1)><script>alert(2)</script>'
+
+
+def test_markup_in_alt_text_caption_and_attachment_title_is_text(run, project, doc):
+    init(project)  # the approved 1.00 stays in git history
+    edit(doc, "caption: Slik ser utskriftsvinduet ut.", f"caption: '{PAYLOAD}'")
+    edit(doc, "alt: Unilab-vinduet «Skriv ut etiketter»",
+         f"alt: >-\n                {PAYLOAD} Unilab-vinduet «Skriv ut etiketter»")
+    edit(doc, "  - title: Skjema for manuell rekvirering", f"  - title: '{PAYLOAD}'")
+    approved = run("approve", "D40210", "--by", "Kari Nordmann", "--note", "Test")
+    assert approved.exit_code == 0, approved.output
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    html = (project / "site" / "dokumenter" / "D40210.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    found = tags(article, "img")
+    assert not any(attrs.get("src") == "x" or "onerror" in attrs for attrs in found)
+    assert not tags(article, "script")
+    assert any(attrs["alt"].startswith(PAYLOAD) for attrs in found)  # the alt text, as written
+    # as text: in the alt attribute, the caption and the attachment title
+    assert article.count("&lt;script&gt;alert(2)&lt;/script&gt;") == 3

@@ -254,9 +254,12 @@ SVG_ELEMENTS = frozenset({
     "svg", "g", "defs", "title", "desc", "metadata", "symbol", "use", "path", "rect",
     "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath",
     "marker", "linearGradient", "radialGradient", "stop", "clipPath", "mask", "pattern",
+    "switch", "filter", "feGaussianBlur", "feOffset", "feBlend", "feMerge", "feMergeNode",
+    "feFlood", "feComposite", "feColorMatrix", "feDropShadow", "feMorphology",
 })
-"""Drawing elements. Not allowed, among others: script, foreignObject, image, a, style,
-iframe, animate and set (which can change a link)."""
+"""Drawing elements (and the filters drawing programs use for shadows). Not allowed,
+among others: script, foreignObject, image, feImage, a, style, iframe, animate and set
+(which can change a link)."""
 EDITOR_NAMESPACES = frozenset({
     "http://www.inkscape.org/namespaces/inkscape",
     "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
@@ -279,7 +282,12 @@ SVG_ATTRIBUTES = frozenset({
     "patternUnits", "patternTransform", "patternContentUnits", "marker-start",
     "marker-mid", "marker-end", "visibility", "display", "color", "vector-effect",
     "shape-rendering", "text-rendering", "startOffset", "role", "aria-label",
-    "aria-labelledby", "aria-hidden", "focusable", "baseProfile",
+    "aria-labelledby", "aria-hidden", "focusable", "baseProfile", "content",
+    "requiredFeatures", "requiredExtensions", "systemLanguage", "filter", "filterUnits",
+    "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode", "flood-color",
+    "flood-opacity", "operator", "k1", "k2", "k3", "k4", "values", "type", "radius",
+    "pointer-events", "font-variant", "text-decoration", "writing-mode", "word-spacing",
+    "paint-order", "stroke-dashcorner", "mix-blend-mode", "isolation", "overflow",
 })
 _URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]*)\1\s*\)", re.IGNORECASE)
 
