@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from conftest import PROCEDURES, edit, line_of
-from gitrepo import commit_all, init
+from gitrepo import commit_all, init, refingerprint
 
 DOC = "D40210-merking-ved-nedetid.yml"
 FILES = PROCEDURES / "files" / "D40210"
@@ -125,7 +125,7 @@ def test_the_archival_pdf_has_every_figure_and_lists_the_files_with_checksums(bu
             assert img.size in sizes, name
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     flat = re.sub(r"\s+", "", text)
-    assert "Unilabsvarerikke" in flat and "Vent" in text  # the SVG, drawn as shapes and text
+    assert "Unilabsvarerikke" in flat and "Over15min?" in flat  # the SVG, drawn with its text
     for name in (PNG, SVG, JPG, PDF):
         assert sha(FILES / name) in flat, name
     assert "Skjema for manuell rekvirering" in text
@@ -292,7 +292,19 @@ _SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.
     (f'{_SVG_HEAD}><use xlink:href="https://example.org/a.svg#x"/></svg>',
      "refers to something outside itself"),
     (f'{_SVG_HEAD}><rect fill="url(https://example.org/p.svg#g)" width="9" height="9"/></svg>',
-     "refers to something outside itself (url(https://example.org/p.svg#g) on <rect>)"),
+     "refers to something outside itself (url(...) in fill on <rect>)"),
+    (f'{_SVG_HEAD}><rect style="fill:url(&quot;https://e.org/a\'b&quot;)" width="9"/></svg>',
+     "refers to something outside itself (url(...) in style on <rect>)"),
+    (f'{_SVG_HEAD}><rect style="fill:u\\rl(https://e.org/x)" width="9"/></svg>',
+     "has a script address or an escape in style on <rect>"),
+    (f'{_SVG_HEAD}><rect style="mask-image:image-set(&quot;https://e.org/x.png&quot; 1x)"/></svg>',
+     "refers to something outside itself (style on <rect>)"),
+    ('<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="notat.txt"?>'
+     f'{_SVG_HEAD}><rect width="9" height="9"/></svg>',
+     'has a processing instruction (<?xml-stylesheet type="text/xsl" href="notat.txt"?>)'),
+    (f'{_SVG_HEAD}><g id="a"><rect width="9"/></g><g id="b"><use href="#a"/></g>'
+     '<use href="#b"/></svg>', "uses a <use> inside what a <use> shows"),
+    (f'{_SVG_HEAD}>' + "<g>" * 100 + "</g>" * 100 + "</svg>", "is nested more than 60 levels"),
     (f'{_SVG_HEAD}><foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p>'
      "</foreignObject></svg>", "has a <foreignObject> element"),
     (f'{_SVG_HEAD}><a href="javascript:alert(1)"><text>x</text></a></svg>', "has a <a> element"),
@@ -305,7 +317,8 @@ def test_an_svg_that_could_run_script_or_fetch_anything_is_refused(
         run, project, doc, folder, svg, message):
     (folder / "tegning.svg").write_text(svg, encoding="utf-8")
     output = _expect(run, project, _figure(doc, "tegning.svg"), f"'tegning.svg' {message}")
-    assert "an SVG figure may only draw" in output or "DOCTYPE" in output
+    assert any(hint in output for hint in ("an SVG figure may only draw", "DOCTYPE",
+                                           "draw the shape again"))
 
 
 @pytest.mark.parametrize(("name", "message"), [
@@ -413,3 +426,47 @@ def test_markup_in_alt_text_caption_and_attachment_title_is_text(run, project, d
     assert any(attrs["alt"].startswith(PAYLOAD) for attrs in found)  # the alt text, as written
     # as text: in the alt attribute, the caption and the attachment title
     assert article.count("&lt;script&gt;alert(2)&lt;/script&gt;") == 3
+
+
+def test_odd_but_harmless_drawings_and_photos_are_taken(run, project, doc, folder):
+    """An SVG with an endless viewBox, a photo turned by its EXIF tag, a text file with
+    Windows line endings, a name written the macOS way (å as a and a ring)."""
+    (folder / "tegning.svg").write_text(
+        f'{_SVG_HEAD} viewBox="0 0 1e999 300"><rect width="9" height="9"/></svg>',
+        encoding="utf-8")
+    _figure(doc, "tegning.svg")
+    with Image.open(folder / JPG) as img:
+        exif = img.getexif()
+        exif[0x0112] = 6
+        img.save(folder / JPG, exif=exif)
+    svg = folder / SVG
+    svg.write_bytes(svg.read_bytes().replace(b"\n", b"\r\n"))
+    import unicodedata
+    (folder / unicodedata.normalize("NFD", "rørkork-å.jpg")).write_bytes(
+        (folder / JPG).read_bytes())
+    (folder / JPG).unlink()
+    edit(doc, f"file: {JPG}", "file: rørkork-å.jpg")
+    refingerprint(doc)
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    # the Windows line endings are the same drawing: its checksum is the fixture's
+    crlf = hashlib.sha256((FILES / SVG).read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+    assert crlf[:12] in "".join(p.as_posix() for p in (project / "site" / "filer").rglob("*"))
+
+
+def test_a_cut_off_picture_is_refused(run, project, doc, folder):
+    data = (folder / JPG).read_bytes()
+    (folder / "halv.jpg").write_bytes(data[: len(data) // 2])
+    _expect(run, project, _figure(doc, "halv.jpg"), "'halv.jpg' is a damaged JPEG picture")
+
+
+def test_verify_notices_a_published_file_changed_after_the_build(run, project):
+    assert run("build").exit_code == 0
+    assert run("verify").exit_code == 0
+    (published,) = (project / "site" / "filer" / "D40210").glob(f"*/{PNG}")
+    data = bytearray(published.read_bytes())
+    data[-20] ^= 0xFF
+    published.write_bytes(bytes(data))
+    result = run("verify")
+    assert result.exit_code == 1
+    assert f"D40210: page: missing figure '{PNG}'" in result.output

@@ -27,7 +27,7 @@ from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import check
 from sopkit.outputs.files import address_of, site_path
-from sopkit.outputs.htmltext import Shown, html_text, shown_files
+from sopkit.outputs.htmltext import Shown, page_view
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.ticket.composer import ticket_block_html
 from sopkit.outputs.ticket.text import as_text, fill
@@ -72,8 +72,9 @@ def output_findings(library: Library, project: Project,
             continue  # its page lacks the ticket, already reported
         path = PROCEDURE_PAGE.format(id=proc.id)
         page = pages[path]
-        report = check(proc.id, "page", path, b"", html_text(page), page_items(proc),
-                       shows=_shows(proc, path, shown_files(page)))
+        text, on_page = page_view(page)
+        report = check(proc.id, "page", path, b"", text, page_items(proc),
+                       shows=_shows(proc, path, on_page))
         findings += [Finding(proc.id, (), f"the procedure page lacks {item.label()}",
                              "a template in templates/site/ drops it")
                      for item in report.missing]

@@ -98,16 +98,19 @@ def build_site(
         report.warnings = [w.format() for w in library.warnings.sorted()] + leftovers
 
         # Pages are about two per procedure: enough of them are built by several MkDocs
-        # processes, which start now and get ready while sopkit renders.
-        with site.Processes(site.shard_count(2 * report.procedures)) as processes:
-            _render_and_publish(library, project, target, report, phase, processes)
+        # processes, which start now and get ready while sopkit renders. After a first
+        # build most pages come from the page cache: processes start when needed.
+        pages = site.PageCache(project.build / "cache" / "pages")
+        expected = 0 if pages.index else 2 * report.procedures
+        with site.Processes(site.shard_count(expected)) as processes:
+            _render_and_publish(library, project, target, report, phase, processes, pages)
         phase.done()
     return report
 
 
 def _render_and_publish(library: Library, project: Project, target: Path,
-                        report: BuildReport, phase: _Phases, processes: site.Processes
-                        ) -> None:
+                        report: BuildReport, phase: _Phases, processes: site.Processes,
+                        pages: site.PageCache) -> None:
     phase("rendering pages")
     history = History(library)
     published, drafts = in_force(library, history)
@@ -131,7 +134,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     staging = staging_for(target)
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
-                                   processes=processes)
+                                   processes=processes, cache=pages, previous=target)
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         place({name: path for name, (path, _) in archival.items()}, staging, previous=target)

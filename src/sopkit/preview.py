@@ -126,7 +126,8 @@ def _server(rebuild: Callable[[], None], host: str, port: int, root: str,
             box = ('<div role="alert" style="position:sticky;top:0;z-index:10;background:#fbe3e3;'
                    'color:#000;border:3px solid #7a0019;padding:0.6em 1em;font:14px/1.4 '
                    'sans-serif;white-space:pre-wrap">'
-                   "<strong>The last build failed; this is the last good preview.</strong>\n"
+                   "<strong>Siste bygging feilet. Du ser siste vellykkede forhåndsvisning."
+                   "</strong>\n"
                    f"{html.escape(message)}</div>").encode()
             at = content.find(b"<body")
             end = content.find(b">", at) + 1 if at >= 0 else 0

@@ -65,8 +65,9 @@ def build(project: Project, strict: bool, output: Path | None) -> None:
         click.echo(warning, err=True)
     where = output or project.site
     click.echo(f"Built {where}: {plural(report.procedures, 'procedure')}, "
-               f"{plural(report.pages, 'page')}, {plural(report.cards, 'card')} "
-               f"({report.cards_rendered} rendered) in {report.total:.1f} s.")
+               f"{plural(report.pages, 'page')} ({sum(report.shares)} rendered), "
+               f"{plural(report.cards, 'card')} ({report.cards_rendered} rendered) "
+               f"in {report.total:.1f} s.")
 
 
 @cli.command()

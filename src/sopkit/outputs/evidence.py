@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sopkit.outputs.pdftext import PdfContent
 from sopkit.source.errors import SopkitError
 from sopkit.source.expected import Item, words
 from sopkit.source.files import svg_text
@@ -101,26 +102,27 @@ def check(doc_id: str, artefact: str, path: str, data: bytes, text: str,
     return Report(doc_id, artefact, path, sha256(data), tuple(checks))
 
 
-def pdf_shows(proc: Procedure, text: str, images: list[tuple[int, int]]
-              ) -> Callable[[Item], bool]:
-    """Whether a PDF with visible ``text`` and pictures of ``images`` pixels shows a
-    figure: a picture of the figure's size in pixels (each counted once); a drawing
-    (SVG, drawn as shapes, not a picture) by all the text it holds. A drawing with no
-    text is taken on trust: nothing in the PDF tells it from other shapes."""
-    left = list(images)
-    squeezed = _SPACES.sub("", words(text))
+def pdf_shows(proc: Procedure, pdf: PdfContent) -> Callable[[Item], bool]:
+    """Whether a PDF shows a figure: a picture of the figure's size in pixels, either
+    way up (a photo's EXIF may turn it; each picture counts once); a drawing (SVG,
+    drawn as shapes) by all the text it holds, in any colour. A drawing with no text
+    is taken on trust, and one whose text is also elsewhere in the PDF is found
+    there too: nothing in the PDF tells a drawing from other shapes."""
+    left = list(pdf.images)
+    drawn = _SPACES.sub("", words(pdf.drawn))
 
     def shows(item: Item) -> bool:
         stored = proc.files.get(item.key)
         if item.kind != "figure" or stored is None:
             return False
         if stored.kind == "SVG":
-            return all(_SPACES.sub("", words(line)) in squeezed
+            return all(_SPACES.sub("", words(line)) in drawn
                        for line in svg_text(stored.read_bytes()))
-        size = (stored.width or 0, stored.height or 0)
-        if size in left:
-            left.remove(size)
-            return True
+        width, height = stored.width or 0, stored.height or 0
+        for size in ((width, height), (height, width)):
+            if size in left:
+                left.remove(size)
+                return True
         return False
     return shows
 

@@ -82,9 +82,9 @@ def in_font(svg: bytes, family: str) -> bytes:
     for element in root.iter():
         if "font-family" in element.attrib:
             element.set("font-family", family)
-        if "style" in element.attrib:
-            element.set("style", _FONT_DECLARATION.sub(f"font-family: {family}",
-                                                       element.get("style", "")))
+        if "style" in element.attrib:  # the family last: it also wins over 'font: ...'
+            style = _FONT_DECLARATION.sub(f"font-family: {family}", element.get("style", ""))
+            element.set("style", f"{style.rstrip().rstrip(';')}; font-family: {family}")
     root.set("font-family", family)
     ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
     data: bytes = ElementTree.tostring(root, encoding="utf-8")

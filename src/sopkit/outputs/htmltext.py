@@ -157,18 +157,28 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
 # ---------------------------------------------------------------- text
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A visible picture or link: its address, and its alternative text or link text."""
+
+    tag: str
+    url: str
+    text: str
+
+
 def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bool,
-                   elements: list[ElementTree.Element] | None = None
+                   shown: list[Shown] | None = None
                    ) -> Iterator[tuple[str, ElementTree.Element | None]]:
     """The visible text of ``root`` in document order, with the ``<code>`` it is in.
 
-    ``elements``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
+    ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     styles = [element.text or "" for element in root.iter("style")]
     matcher = rules.matcher(styles)
     wrapper = cssselect2.ElementWrapper.from_html_root(root) if matcher else None
     matched: set[int] = set()
     if matcher is not None and wrapper is not None:
         matched = {id(w.etree_element) for w in wrapper.iter_subtree() if matcher.match(w)}
+    links: list[list[str]] = []  # the text so far of each open link
 
     def hidden(element: ElementTree.Element, parent: ElementTree.Element | None) -> bool:
         attrs = element.attrib
@@ -178,26 +188,37 @@ def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bo
                 or (parent is not None and parent.tag == "details" and "open" not in
                     parent.attrib and element.tag != "summary"))
 
+    def text(part: str, code: ElementTree.Element | None
+             ) -> tuple[str, ElementTree.Element | None]:
+        for link in links:
+            link.append(part)
+        return part, code
+
     def walk(element: ElementTree.Element, parent: ElementTree.Element | None, inside: bool,
              code: ElementTree.Element | None) -> Iterator[tuple[str, ElementTree.Element | None]]:
         if element.tag != "document" and hidden(element, parent):
             return
         inside = inside or (article and element.tag == "article")
-        if inside and elements is not None and element.tag in ("img", "a"):
-            elements.append(element)
+        link = inside and shown is not None and element.tag == "a"
+        if inside and shown is not None and element.tag == "img":
+            shown.append(Shown("img", element.get("src", ""), normalize(element.get("alt", ""))))
+        if link:
+            links.append([])
         code = element if element.tag == "code" else code
         closed = element.tag == "details" and "open" not in element.attrib
         block = element.tag in _BLOCK
         if inside and block:
-            yield " ", None
+            yield text(" ", None)
         if inside and element.text and not closed:
-            yield element.text, code
+            yield text(element.text, code)
         for child in element:
             yield from walk(child, element, inside, code)
             if inside and child.tail and not closed:
-                yield child.tail, code
+                yield text(child.tail, code)
         if inside and block:
-            yield " ", None
+            yield text(" ", None)
+        if link and shown is not None:
+            shown.append(Shown("a", element.get("href", ""), normalize("".join(links.pop()))))
 
     yield from walk(root, None, not article, None)
 
@@ -209,30 +230,14 @@ def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
                                                                   article=article)))
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A visible picture or link: its address, and its alternative text or link text."""
-
-    tag: str
-    url: str
-    text: str
-
-
-def shown_files(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
-                ) -> list[Shown]:
-    """Every visible ``<img>`` (with its ``alt``) and ``<a>`` (with its visible text)."""
-    found: list[ElementTree.Element] = []
-    root = _parse(html)
-    for _ in _visible_parts(root, rules, article=article, elements=found):
-        pass
-    out = []
-    for element in found:
-        if element.tag == "img":
-            out.append(Shown("img", element.get("src", ""), normalize(element.get("alt", ""))))
-        else:
-            text = "".join(t for t, _ in _visible_parts(element, rules, article=False))
-            out.append(Shown("a", element.get("href", ""), normalize(text)))
-    return out
+def page_view(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
+              ) -> tuple[str, list[Shown]]:
+    """:func:`html_text`, and every visible ``<img>`` (with its ``alt``) and ``<a>`` (with
+    its visible text, after the pictures inside it), from one reading of the page."""
+    shown: list[Shown] = []
+    text = normalize("".join(part for part, _ in _visible_parts(
+        _parse(html), rules, article=article, shown=shown)))
+    return text, shown
 
 
 def code_blocks(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
@@ -65,28 +66,49 @@ class _Interpreter(PDFPageInterpreter):
 
 def visible_text(pdf: bytes) -> str:
     """The visible text of every page, lines joined with spaces, whitespace folded."""
-    return read_pdf(pdf)[0]
+    return read_pdf(pdf).text
 
 
-def read_pdf(pdf: bytes) -> tuple[str, list[tuple[int, int]]]:
-    """The visible text (as :func:`visible_text`) and the size in pixels of every
-    picture drawn on a page, at least :data:`MIN_IMAGE` points across and down."""
+@dataclass(frozen=True)
+class PdfContent:
+    text: str
+    """The visible text, as :func:`visible_text`."""
+    images: list[tuple[int, int]]
+    """The size in pixels of every picture drawn on a page, at least :data:`MIN_IMAGE`
+    points across and down."""
+    drawn: str
+    """All text on the pages, in any colour: a drawing's (an SVG picture's) white label
+    on a dark box is drawn, though not dark on the paper."""
+
+
+def read_pdf(pdf: bytes) -> PdfContent:
+    """What a PDF shows: its visible text, its pictures and the text of its drawings."""
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=LAParams(all_texts=True))
     interpreter = _Interpreter(manager, device)
     lines: list[str] = []
     images: list[tuple[int, int]] = []
+    drawn: list[str] = []
     for page in PDFPage.get_pages(io.BytesIO(pdf)):
         interpreter.process_page(page)
         layout = device.get_result()
         for line in _lines(layout):
             lines.append("".join(_visible(line, layout)))
         images += _images(layout, layout)
-    return normalize(" ".join(lines)), images
+        drawn += ("".join(_on_page(line, layout)) for line in _lines(layout))
+    return PdfContent(normalize(" ".join(lines)), images, normalize(" ".join(drawn)))
 
 
-MIN_IMAGE = 20.0
-"""Points: a picture smaller than 7 mm is not one a reader can make out."""
+MIN_IMAGE = 3.0
+"""Points, as :data:`MIN_SIZE` for text: a picture squeezed smaller is not shown."""
+
+
+def _on_page(line: LTTextLine, page: LTPage) -> Iterator[str]:
+    x0, y0, x1, y1 = page.bbox
+    for char in line:
+        inside = isinstance(char, LTChar) and (
+            char.x1 > x0 and char.x0 < x1 and char.y1 > y0 and char.y0 < y1)
+        yield char.get_text() if inside or isinstance(char, LTAnno) else " "
 
 
 def _images(item: Any, page: LTPage) -> Iterator[tuple[int, int]]:

@@ -235,7 +235,8 @@ class History:
                 "(in CI: clone with full history, e.g. fetch-depth: 0)"
                 if git.shallow() else
                 "    hint: commit every approved revision (run 'sopkit approve', then commit "
-                "the file) before changing the text again"
+                "the file, and its figures and attachments in procedure/files/ in the same "
+                "commit) before changing the text again"
             )
 
 

@@ -22,15 +22,18 @@ import hashlib
 import io
 import re
 import stat
+import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.etree.ElementTree import TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-from PIL import Image
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
+from PIL import Image, ImageFile
 
 from sopkit.source.model import Procedure, StoredFile
 
@@ -82,7 +85,7 @@ TYPES: dict[str, FileType] = {
 }
 FIGURE_TYPES = tuple(sorted(ext for ext, t in TYPES.items() if t.figure))
 
-_NAME_PART = re.compile(r"[\w][\w .()+-]*", re.UNICODE)
+_NAME_PART = re.compile(r"[\w][\w\u0300-\u036f .()+-]*", re.UNICODE)
 
 
 def folder(procedures: Path, doc_id: str) -> Path:
@@ -113,7 +116,7 @@ def read_file(base: Path, name: str, use: str) -> StoredFile:
     """Read and check the file ``name`` in the document folder ``base``, used as
     ``use`` ('figure' or 'attachment'); raise :class:`FileProblem`."""
     check_name(name)
-    path = base / name
+    path = _on_disk(base, name)
     try:
         real = path.resolve(strict=True)
     except FileNotFoundError:
@@ -140,6 +143,22 @@ def read_file(base: Path, name: str, use: str) -> StoredFile:
     return identify(name, data, use, path=path)
 
 
+def _on_disk(base: Path, name: str) -> Path:
+    """``base / name``, or the file whose name is the same text in another Unicode form
+    (macOS writes 'å' as 'a' and a ring)."""
+    path = base / name
+    if path.exists() or path.is_symlink():
+        return path
+    wanted = unicodedata.normalize("NFC", name)
+    try:
+        for found in path.parent.iterdir():
+            if unicodedata.normalize("NFC", found.name) == wanted.rsplit("/", 1)[-1]:
+                return found
+    except OSError:
+        pass
+    return path
+
+
 def identify(name: str, data: bytes, use: str, *, path: Path | None = None) -> StoredFile:
     """Check that ``data`` is what ``name``'s extension says and fits ``use``."""
     ext = name.rsplit(".", 1)[-1].lower()
@@ -156,12 +175,29 @@ def identify(name: str, data: bytes, use: str, *, path: Path | None = None) -> S
         raise FileProblem(f"'{name}' is {_mb(len(data))}; the limit is {_mb(limit)}",
                           _size_hint(name, use))
     width, height = _SNIFFERS[known.kind](name, data)
-    return StoredFile(name=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+    return StoredFile(name=name, sha256=digest(known.kind, data), size=len(data),
                       kind=known.kind, media_type=known.media_type, width=width,
                       height=height, path=path, data=None if path is not None else data)
 
 
+TEXT_KINDS = frozenset({"SVG", "Tekst", "CSV"})
+
+
+def digest(kind: str, data: bytes) -> str:
+    """A file's SHA-256, of text files (SVG, text, CSV) with LF line endings: git may
+    check them out with CRLF (Windows), and that is the same file."""
+    if kind in TEXT_KINDS:
+        data = data.replace(b"\r\n", b"\n")
+    return hashlib.sha256(data).hexdigest()
+
+
 Size = tuple[int | None, int | None]
+
+
+_FORMATS = {"PNG": ("PNG",), "JPEG": ("JPEG", "MPO"), "WEBP": ("WEBP",)}
+"""Pillow's names for each type; a camera's multi-picture JPEG (MPO) is a JPEG."""
+_ORIENTATION = 0x0112
+"""The EXIF tag that turns a photo; 5-8 turn it a quarter, so it is shown on its side."""
 
 
 def _raster(fmt: str) -> Callable[[str, bytes], Size]:
@@ -171,23 +207,39 @@ def _raster(fmt: str) -> Callable[[str, bytes], Size]:
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(io.BytesIO(data)) as image:
                     found, (width, height) = image.format, image.size
-                    if found == fmt:
-                        image.verify()
+                    turned = image.getexif().get(_ORIENTATION) in (5, 6, 7, 8)
         except Image.DecompressionBombWarning:
             raise FileProblem(f"'{name}' has too many pixels",
                               _pixels_hint()) from None
-        except Exception as exc:  # Pillow raises many kinds for a broken file
+        except Exception as exc:  # Pillow raises many kinds for what it cannot read
             raise FileProblem(
-                f"'{name}' is not a {fmt} picture ({_what(data)})",
+                f"'{name}' is not a {_KIND[fmt]} picture ({_what(data)})",
                 "save the picture again in its format, or give it the extension of "
                 "what it is") from exc
-        if found != fmt:
-            raise FileProblem(f"'{name}' is a {found} picture, not {fmt}",
-                              f"rename it to end in .{str(found).lower()}, or save it as {fmt}")
+        if found not in _FORMATS[fmt]:
+            ext = {"JPEG": "jpg", "MPO": "jpg"}.get(str(found), str(found).lower())
+            allowed = ext in FIGURE_TYPES
+            raise FileProblem(
+                f"'{name}' is a {found} picture, not {_KIND[fmt]}",
+                f"rename it to end in .{ext}" if allowed else
+                f"save it as PNG or JPEG ({found} pictures are not shown everywhere)")
         if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
             raise FileProblem(f"'{name}' is {width} × {height} pixels", _pixels_hint())
-        return width, height
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES  # WeasyPrint sets it for the whole process
+        try:  # decode it all: a cut-off file opens, but shows only its top
+            ImageFile.LOAD_TRUNCATED_IMAGES = False
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+        except Exception as exc:
+            raise FileProblem(f"'{name}' is a damaged {_KIND[fmt]} picture ({exc})",
+                              "save or export the picture again") from exc
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+        return (height, width) if turned else (width, height)
     return sniff
+
+
+_KIND = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
 
 
 def _pixels_hint() -> str:
@@ -292,9 +344,17 @@ SVG_ATTRIBUTES = frozenset({
 _URL = re.compile(r"url\(\s*(['\"]?)([^)'\"]*)\1\s*\)", re.IGNORECASE)
 
 
+MAX_SVG_DEPTH = 60
+"""Levels of nesting: drawings need a handful; deep ones only exhaust renderers."""
+MAX_SVG_ELEMENTS = 20_000
+
+
 def _svg(name: str, data: bytes) -> Size:
     try:
-        root = fromstring(data, forbid_dtd=True)
+        builder = _Builder()
+        parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+        parser.feed(data)
+        root = parser.close()
     except DefusedXmlException:
         raise FileProblem(f"'{name}' declares a DTD or entities",
                           "export the SVG again without a DOCTYPE") from None
@@ -302,40 +362,85 @@ def _svg(name: str, data: bytes) -> Size:
         raise FileProblem(f"'{name}' is not an SVG picture ({exc})",
                           "export the drawing as SVG again, or give it the extension of "
                           "what it is") from None
+    if builder.instructions:  # e.g. <?xml-stylesheet?>: a browser would run an XSLT
+        raise FileProblem(f"'{name}' has a processing instruction "
+                          f"(<?{builder.instructions[0][:60]}?>)", _svg_hint())
     if root.tag != f"{_SVG}svg":
         raise FileProblem(f"'{name}' is not an SVG picture (its root is <{_local(root.tag)}>)")
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments and processing instructions draw nothing
-        tag = _local(element.tag)
-        namespace = element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else ""
-        if (namespace == _SVG[1:-1] and tag not in SVG_ELEMENTS) or (
-                namespace != _SVG[1:-1] and namespace not in EDITOR_NAMESPACES):
-            raise FileProblem(
-                f"'{name}' has a <{tag}> element, which an SVG figure may not have",
-                _svg_hint())
-        for key, value in element.attrib.items():
-            attr = _local(key)
-            if attr.lower().startswith("on"):
-                raise FileProblem(f"'{name}' has an event handler ({attr} on <{tag}>)",
-                                  _svg_hint())
-            if attr == "href":
-                if not value.strip().startswith("#"):
-                    raise FileProblem(f"'{name}' refers to something outside itself "
-                                      f"({attr}=\"{value[:60]}\" on <{tag}>)", _svg_hint())
-                continue
-            if "javascript:" in "".join(value.lower().split()):
-                raise FileProblem(f"'{name}' has a script address in {attr} on <{tag}>",
-                                  _svg_hint())
-            for match in _URL.finditer(value):
-                if not match.group(2).strip().startswith("#"):
-                    raise FileProblem(f"'{name}' refers to something outside itself "
-                                      f"(url({match.group(2)[:60]}) on <{tag}>)", _svg_hint())
-            if "}" not in key and attr not in SVG_ATTRIBUTES \
-                    and not attr.startswith(("data-", "aria-")):
-                raise FileProblem(f"'{name}' has an attribute {attr} on <{tag}>, which an "
-                                  "SVG figure may not have", _svg_hint())
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    for count, (element, depth) in enumerate(_with_depth(root), start=1):
+        if depth > MAX_SVG_DEPTH or count > MAX_SVG_ELEMENTS:
+            raise FileProblem(f"'{name}' is nested more than {MAX_SVG_DEPTH} levels deep or "
+                              f"has more than {MAX_SVG_ELEMENTS} elements", _svg_hint())
+        _check_svg_element(name, element, ids)
     return _svg_size(root.attrib)
+
+
+class _Builder(TreeBuilder):
+    """A tree builder that notes every processing instruction, before the root too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.instructions: list[str] = []
+
+    def pi(self, target: str, text: str | None = None) -> ElementTree.Element:
+        self.instructions.append(f"{target} {text or ''}".strip())
+        return super().pi(target, text)
+
+
+def _with_depth(root: ElementTree.Element) -> Iterator[tuple[ElementTree.Element, int]]:
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        yield element, depth
+        stack.extend((child, depth + 1) for child in reversed(element))
+
+
+def _check_svg_element(name: str, element: ElementTree.Element,
+                       ids: dict[str | None, ElementTree.Element]) -> None:
+    tag = _local(element.tag)
+    namespace = element.tag[1:].split("}", 1)[0] if element.tag.startswith("{") else ""
+    if (namespace == _SVG[1:-1] and tag not in SVG_ELEMENTS) or (
+            namespace != _SVG[1:-1] and namespace not in EDITOR_NAMESPACES):
+        raise FileProblem(f"'{name}' has a <{tag}> element, which an SVG figure may not have",
+                          _svg_hint())
+    for key, value in element.attrib.items():
+        attr = _local(key)
+        if attr.lower().startswith("on"):
+            raise FileProblem(f"'{name}' has an event handler ({attr} on <{tag}>)", _svg_hint())
+        if attr == "href":
+            target = ids.get(value.strip()[1:]) if value.strip().startswith("#") else None
+            if target is None:
+                raise FileProblem(f"'{name}' refers to something outside itself "
+                                  f"({attr}=\"{value[:60]}\" on <{tag}>)", _svg_hint())
+            if tag == "use" and any(_local(e.tag) == "use" for e in target.iter()
+                                    if isinstance(e.tag, str)):
+                raise FileProblem(f"'{name}' uses a <use> inside what a <use> shows",
+                                  "draw the shape again instead; nested copies multiply "
+                                  "with every level and can take a renderer hours")
+            continue
+        _check_svg_value(name, tag, attr, value)
+        if "}" not in key and attr not in SVG_ATTRIBUTES \
+                and not attr.startswith(("data-", "aria-")):
+            raise FileProblem(f"'{name}' has an attribute {attr} on <{tag}>, which an SVG "
+                              "figure may not have", _svg_hint())
+
+
+def _check_svg_value(name: str, tag: str, attr: str, value: str) -> None:
+    """No script address, CSS escape or reference outside the drawing in a value."""
+    folded = "".join(value.lower().split())
+    if "javascript:" in folded or "\\" in value:
+        raise FileProblem(f"'{name}' has a script address or an escape in {attr} on <{tag}>",
+                          _svg_hint())
+    if "image-set(" in folded or "image(" in folded.replace("url(", "") or "@import" in folded:
+        raise FileProblem(f"'{name}' refers to something outside itself ({attr} on <{tag}>)",
+                          _svg_hint())
+    rest = folded
+    while "url(" in rest:
+        rest = rest[rest.index("url(") + 4:]
+        if not rest.lstrip("'\"").startswith("#"):
+            raise FileProblem(f"'{name}' refers to something outside itself "
+                              f"(url(...) in {attr} on <{tag}>)", _svg_hint())
 
 
 def svg_text(data: bytes) -> list[str]:
@@ -346,19 +451,19 @@ def svg_text(data: bytes) -> list[str]:
 
 
 def _svg_size(attrib: dict[str, str]) -> Size:
-    def number(value: str | None) -> int | None:
-        match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(px)?\s*", value or "")
-        return round(float(match.group(1))) if match else None
+    """The drawing's size in pixels, from its width and height or its viewBox (None
+    when it has neither, or they are no sensible size)."""
+    def number(value: str | None) -> float | None:
+        match = re.fullmatch(r"\s*([0-9]{1,6}(?:\.[0-9]+)?)\s*(px)?\s*", value or "")
+        return float(match.group(1)) if match else None
 
     width, height = number(attrib.get("width")), number(attrib.get("height"))
-    if width and height:
-        return width, height
-    box = (attrib.get("viewBox") or "").replace(",", " ").split()
-    try:
-        w, h = float(box[2]), float(box[3])
-    except (IndexError, ValueError):
+    if not (width and height):
+        box = (attrib.get("viewBox") or "").replace(",", " ").split()
+        width, height = (number(box[2]), number(box[3])) if len(box) == 4 else (None, None)
+    if not (width and height) or max(width, height) > 100_000:
         return None, None
-    return (round(w), round(h)) if w > 0 and h > 0 else (None, None)
+    return max(1, round(width)), max(1, round(height))
 
 
 def _svg_hint() -> str:

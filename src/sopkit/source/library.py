@@ -160,9 +160,13 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             if proc is None:
                 unreadable.add(path.stem.split("-")[0])
                 continue
-            proc = proc.with_files(_read_files(proc, loaded, root, problems))
+            files = _read_files(proc, loaded, root, problems)
+            proc = proc.with_files(files)
+            # A file that could not be read is its own problem, not a changed text.
+            complete = {name for _, name, _ in proc.file_uses()} <= set(files)
             check_procedure(proc, loaded, problems, set(applications), on,
-                            check_fingerprint=proc.id not in (skip_fingerprint_of, approving),
+                            check_fingerprint=complete and proc.id not in (
+                                skip_fingerprint_of, approving),
                             approving=proc.id == approving)
             loaded_docs.append((loaded, proc))
 

@@ -18,6 +18,6 @@ HINT = "the archival template or stylesheet (templates/pdf/) drops or hides this
 
 def verify_archival(proc: Procedure, pdf: bytes, name: str) -> Report:
     """The report of ``proc``'s archival PDF (``proc``: the approved revision's text)."""
-    text, images = read_pdf(pdf)
-    return check(proc.id, "archival PDF", name, pdf, text, full_text(proc), wrapped=True,
-                 shows=pdf_shows(proc, text, images))
+    content = read_pdf(pdf)
+    return check(proc.id, "archival PDF", name, pdf, content.text, full_text(proc),
+                 wrapped=True, shows=pdf_shows(proc, content))

@@ -44,9 +44,9 @@ def verify_card(proc: Procedure, size: str, pdf: bytes, *,
     path = CARD_PDF.format(id=proc.id, size=size)
     if reduced_from is not None and same_drawing(reduced_from[0], pdf):
         return Report(proc.id, f"card {size}", path, sha256(pdf), reduced_from[1].checks)
-    text, images = read_pdf(pdf)
-    return check(proc.id, f"card {size}", path, pdf, text, card_text(proc), wrapped=True,
-                 shows=pdf_shows(proc, text, images))
+    content = read_pdf(pdf)
+    return check(proc.id, f"card {size}", path, pdf, content.text, card_text(proc),
+                 wrapped=True, shows=pdf_shows(proc, content))
 
 
 def same_drawing(original: bytes, reduced: bytes) -> bool:

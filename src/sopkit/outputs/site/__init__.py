@@ -13,6 +13,7 @@ from sopkit.outputs.site import quality
 from sopkit.outputs.site.generator import Processes, shard_count, theme_files
 from sopkit.outputs.site.generator import mkdocs_build as build
 from sopkit.outputs.site.nav import NavEntry, NavPage
+from sopkit.outputs.site.pagecache import PageCache
 from sopkit.outputs.site.pages import navigation as _navigation
 from sopkit.outputs.site.pages import page_files, write_docs
 from sopkit.outputs.site.verify import verify_site as verify
@@ -52,5 +53,5 @@ def navigation(library: Library) -> list[NavEntry]:
 
 archived_texts = quality.archived_texts
 
-__all__ = ["Processes", "archived_texts", "build", "navigation", "render", "shard_count",
-           "verify", "write_docs"]
+__all__ = ["PageCache", "Processes", "archived_texts", "build", "navigation", "render",
+           "shard_count", "verify", "write_docs"]

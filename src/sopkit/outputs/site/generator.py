@@ -36,7 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
+from sopkit.outputs.site.pagecache import PageCache, Stored, page_keys, salt
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
+from sopkit.outputs.workers import place
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -128,27 +130,45 @@ def _import_mkdocs() -> None:
 
 
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
-                 processes: Processes | None = None) -> list[int]:
+                 processes: Processes | None = None, cache: PageCache | None = None,
+                 previous: Path | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
     ``processes`` are those that build the site together (default: as many as
-    :func:`shard_count` says, started now). Returns how many pages each
-    process rendered.
+    :func:`shard_count` says for the pages to render, started now). With
+    ``cache``, a page whose key (:mod:`.pagecache`) is there is not rendered:
+    its HTML and search entries come from the cache (hard-linked from
+    ``previous``, the site being replaced, when it has the same bytes), and
+    the pages rendered are kept there for the next build. Returns how many
+    pages each process rendered.
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
-    if processes is None:
-        with Processes(shard_count(len(pages))) as started:
-            return mkdocs_build(config_file, docs, site, nav, processes=started)
+    keys, reuse = _reusable(config_file, docs, pages, nav, cache)
+    todo = [page for page in pages if page not in reuse]
+    wanted = shard_count(len(todo))
+    if processes is None or (processes.pool is None and wanted > 1):
+        with Processes(wanted) as started:  # more than the caller expected to render
+            return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
+                          cache, previous)
+    return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
+                  previous)
+
+
+def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
+           processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
+           reuse: dict[str, Stored], cache: PageCache | None, previous: Path | None
+           ) -> list[int]:
     count, pool = processes.count, processes.pool
-    if pool is None:
+    if pool is None and not keys:
         _raise_on(_mkdocs(config_file, docs, site, nav).problems)
         return [len(pages)]
-    owners = {page: index % count for index, page in enumerate(pages)}
+    owners = {page: index % count for index, page in enumerate(todo)}
+    owners.update({page: -1 for page in reuse})  # nobody renders them
     others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
     futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
-               for k, other in enumerate(others, start=1)]
+               for k, other in enumerate(others, start=1)] if pool is not None else []
     try:
-        gathered = _Gathered(futures)
+        gathered = _Gathered(futures, {page: reuse[page].entries for page in reuse})
         outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
         gathered.wait()  # also when this build failed before asking
         _raise_on(outcome.problems + [line for line in gathered.problems
@@ -165,7 +185,42 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
         wait(futures)  # before removing what they write
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
+    if cache is not None and keys:
+        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
+
+
+def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
+              cache: PageCache | None) -> tuple[dict[str, str], dict[str, Stored]]:
+    """The pages' keys and the pages ``cache`` has; none when pages built apart might not
+    come out as from one build (see :func:`_can_share`)."""
+    if cache is None:
+        return {}, {}
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), docs_dir=str(docs),
+                         site_dir=str(docs.parent / "unused-site"), nav=as_mkdocs(nav))
+    if not _can_share(config):
+        return {}, {}
+    theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    keys = page_keys(docs, pages, nav, salt(config_file, theme, _CODE))
+    return keys, {page: cache.get(key) for page, key in keys.items() if cache.has(key)}
+
+
+_CODE = (Path(__file__), Path(__file__).with_name("nav.py"))
+"""The code that makes the pages with MkDocs: a change to it renders every page again."""
+
+
+def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored],
+          outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
+    """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
+    for page, stored in reuse.items():
+        place({stored.dest: cache.path(keys[page])}, site, previous=previous)
+    for outcome in outcomes:
+        for page, dest in outcome.dests.items():
+            cache.store(keys[page], Stored(dest, outcome.entries.get(page, [])),
+                        (site / dest).read_bytes())
+    cache.keep(keys)
 
 
 @dataclass(frozen=True)
@@ -186,6 +241,8 @@ class _Outcome:
     """Whether this build rendered its share only (see :func:`_can_share`)."""
     entries: SearchEntries = field(default_factory=dict)
     written: list[str] = field(default_factory=list)
+    dests: dict[str, str] = field(default_factory=dict)
+    """Where each page this build rendered went (docs path -> site path)."""
 
 
 _ELSEWHERE = " (in another process)"
@@ -194,8 +251,9 @@ _ELSEWHERE = " (in another process)"
 class _Gathered:
     """The outcomes of the other shares, waited for once."""
 
-    def __init__(self, futures: list[Future[_Outcome]]) -> None:
+    def __init__(self, futures: list[Future[_Outcome]], cached: SearchEntries) -> None:
         self.futures = futures
+        self.cached = cached
         self.outcomes: list[_Outcome] = []
         self.problems: list[str] = []
         self.done = False
@@ -211,8 +269,8 @@ class _Gathered:
                                         f"{type(exc).__name__}: {exc}"])
                 self.outcomes.append(outcome)
                 self.problems += [f"{line}{_ELSEWHERE}" for line in outcome.problems]
-        return {page: entries for outcome in self.outcomes
-                for page, entries in outcome.entries.items()}
+        return {**self.cached, **{page: entries for outcome in self.outcomes
+                                  for page, entries in outcome.entries.items()}}
 
 
 def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
@@ -248,7 +306,7 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
     problems = [f"MkDocs warned: {m}" for m in messages]
     if plugin is None:
         return _Outcome(problems)
-    return _Outcome(problems, True, plugin.entries, plugin.written)
+    return _Outcome(problems, True, plugin.entries, plugin.written, plugin.dests)
 
 
 _SHAREABLE_PLUGINS = {"search", "offline", "material/search", "material/offline"}
@@ -270,6 +328,7 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
         def __init__(self) -> None:
             self.entries: SearchEntries = {}
             self.written: list[str] = []
+            self.dests: dict[str, str] = {}
             self.order: list[str] = []
             self.indexed = 0
             self.search: Any = None
@@ -318,6 +377,7 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
         def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
             if output.strip() and share.renders(page.file.src_uri):
                 self.written.append(page.file.dest_uri)
+                self.dests[page.file.src_uri] = page.file.dest_uri
             return output
 
         @event_priority(100)  # before the search plugin writes the index

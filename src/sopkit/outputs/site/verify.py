@@ -23,10 +23,11 @@ from pathlib import Path
 
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import address_of
-from sopkit.outputs.htmltext import Shown, hidden_rules, html_text, shown_files
+from sopkit.outputs.htmltext import Shown, hidden_rules, page_view
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.outputs.workers import code_files, read_index, write_atomic
 from sopkit.source.expected import Item, page_items
+from sopkit.source.files import digest
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 
@@ -62,15 +63,15 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         items = page_items(proc)
         key = hashlib.sha256(salt.encode() + data + json.dumps(
             [(i.kind, i.key, i.text) for i in items], ensure_ascii=False).encode()).hexdigest()
-        if key in known and len(known[key]) == len(items):
+        # A page with files is checked every time: the files' bytes are not in its key.
+        if key in known and len(known[key]) == len(items) and not proc.files:
             report = Report(proc.id, artefact, built(page), sha256(data),
                             tuple(Check(i, f) for i, f in zip(items, known[key], strict=True)))
         else:
-            html = data.decode("utf-8")
-            text = html_text(html, rules, article=True) if data else ""
+            text, shown = page_view(data.decode("utf-8"), rules, article=True) if data else (
+                "", [])
             report = check(proc.id, artefact, built(page), data, text, items,
-                           shows=_shows(proc, site, built(page),
-                                        shown_files(html, rules, article=True)))
+                           shows=_shows(proc, site, built(page), shown))
         found[key] = [c.found for c in report.checks]
         reports.append(report)
     if cache is not None:
@@ -85,17 +86,17 @@ def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
     with the item's text, leading to a file in ``site`` with the file's bytes."""
     root = site.resolve()
 
-    def bytes_at(url: str) -> str:
+    def bytes_at(url: str, kind: str) -> str:
         target = (site / address_of(page, url)).resolve()
         if not target.is_relative_to(root) or not target.is_file():
             return ""
-        return hashlib.sha256(target.read_bytes()).hexdigest()
+        return digest(kind, target.read_bytes())
 
     def shows(item: Item) -> bool:
         stored = proc.files.get(item.key)
         tag = "img" if item.kind == "figure" else "a"
         return stored is not None and any(
-            s.tag == tag and s.text == item.text and bytes_at(s.url) == stored.sha256
+            s.tag == tag and s.text == item.text and bytes_at(s.url, stored.kind) == stored.sha256
             for s in shown)
     return shows
 

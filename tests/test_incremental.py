@@ -1,0 +1,144 @@
+"""Incremental builds: a rebuild renders only the pages whose inputs changed, and its
+site is, file for file and byte for byte, the site a clean build makes.
+
+One project goes through the changes a quality coordinator makes (a step edited under
+a draft, a title, a template of the theme and one of the pages, an application's
+name, mkdocs.yml, a document added and one removed). After each, ``sopkit build``
+reuses its page cache; a copy of the project without that cache is built from
+scratch, and the two sites are compared.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXED_EPOCH, assert_same_files, edit
+from gitrepo import commit_all, init, refingerprint
+from sopkit.cli import cli
+
+pytestmark = pytest.mark.slow
+
+LONG = "D31044-nedetid-unilab.yml"
+
+
+def build(root: Path) -> tuple[int, int]:
+    """``sopkit build`` in ``root``: (pages, pages rendered)."""
+    result = CliRunner().invoke(cli, ["--project", str(root), "build"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"(\d+) pages \((\d+) rendered\)", result.output)
+    assert found, result.output
+    return int(found.group(1)), int(found.group(2))
+
+
+def clean_copy(root: Path, where: Path) -> Path:
+    """The project without its site and page cache (its card and PDF caches kept: they
+    have their own tests, and rendering every card again would only take time)."""
+    left_out = {root / "site", root / "build" / "cache" / "pages"}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [name for name in names if Path(folder) / name in left_out]
+
+    shutil.rmtree(where, ignore_errors=True)
+    shutil.copytree(root, where, ignore=ignore, symlinks=True)
+    return where
+
+
+def _draft(root: Path) -> None:
+    assert CliRunner().invoke(cli, ["--project", str(root), "draft", "D31044"]).exit_code == 0
+
+
+def _step(root: Path) -> None:
+    doc = root / "procedure" / "documents" / LONG
+    text = doc.read_text(encoding="utf-8")
+    first = re.search(r"(?m)^( +text: )(.+)$", text[text.index("steps:"):])
+    assert first
+    edit(doc, first.group(0), first.group(1) + first.group(2).rstrip(".") + ", straks.")
+
+
+def _title(root: Path) -> None:
+    edit(root / "procedure" / "documents" / LONG, "title: ", "title: Endret – ")
+
+
+def _theme(root: Path) -> None:
+    main = root / "templates" / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{# endret #}<!-- sopkit-test -->\n",
+                    encoding="utf-8")
+
+
+def _page_template(root: Path) -> None:
+    edit(root / "templates" / "site" / "procedure.md.j2", "## Referanser",
+         "## Referanser og lenker")
+
+
+def _application(root: Path) -> None:
+    edit(root / "procedure" / "applications.yml", "name: Unilab", "name: Unilab LIS")
+
+
+def _mkdocs(root: Path) -> None:
+    edit(root / "mkdocs.yml", "site_name: Kvalitetshåndbok for laboratoriene",
+         "site_name: Kvalitetshåndbok for laboratoriet")
+
+
+def _add(root: Path) -> None:
+    docs = root / "procedure" / "documents"
+    text = (docs / "D29653-melding-av-hastesaker.yml").read_text(encoding="utf-8")
+    (docs / "D29654-kopi.yml").write_text(
+        text.replace("id: D29653", "id: D29654").replace(
+            "title: Melding av hastesaker", "title: Kopi av melding av hastesaker"),
+        encoding="utf-8")
+    refingerprint(docs / "D29654-kopi.yml")
+
+
+def _remove(root: Path) -> None:
+    (root / "procedure" / "documents" / "D29654-kopi.yml").unlink()
+
+
+CHANGES: list[tuple[str, Callable[[Path], None]]] = [
+    ("a draft started", _draft), ("a step edited under the draft", _step), ("a title", _title),
+    ("a template of the theme", _theme), ("a page template", _page_template),
+    ("an application's name", _application), ("mkdocs.yml", _mkdocs),
+    ("a document added", _add), ("a document removed", _remove),
+]
+
+
+def test_every_rebuild_is_byte_for_byte_a_clean_build(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    init(project)
+    pages, rendered = build(project)
+    assert rendered == pages  # nothing to reuse yet
+    pages, rendered = build(project)
+    assert rendered == 0  # nothing changed
+    for what, change in CHANGES:
+        change(project)
+        commit_all(project, what)
+        pages, rendered = build(project)
+        clean = clean_copy(project, tmp_path / "clean")
+        clean_pages, clean_rendered = build(clean)
+        assert (clean_pages, clean_rendered) == (pages, pages), what
+        assert_same_files(project / "site", clean / "site")
+        if what == "a step edited under the draft":
+            assert rendered == 2  # the draft's page and the change page
+        if what in ("a title", "a template of the theme", "mkdocs.yml"):
+            assert rendered == pages, what  # every page shows the navigation or the theme
+
+
+def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    pages, _ = build(project)
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    cache = project / "build" / "cache" / "pages"
+    victims = sorted(cache.glob("*.html"))[:3]
+    victims[0].unlink()
+    (cache / "index.json").write_text("{not json", encoding="utf-8")
+    _, rendered = build(project)
+    assert rendered == pages  # no index: nothing is trusted
+    victims[1].unlink()
+    _, rendered = build(project)
+    assert rendered == 1
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
