@@ -469,4 +469,5 @@ def test_verify_notices_a_published_file_changed_after_the_build(run, project):
     published.write_bytes(bytes(data))
     result = run("verify")
     assert result.exit_code == 1
-    assert f"D40210: page: missing figure '{PNG}'" in result.output
+    assert "D40210   page                          11 of 12" in result.output
+    assert f"missing figure '{PNG}'" in result.output
