@@ -142,3 +142,26 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     _, rendered = build(project)
     assert rendered == 1
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+
+
+def test_one_process_builds_everything_with_jobs_1(project, monkeypatch):
+    """However many processes a large site would get, --jobs 1 keeps it to this one."""
+    from sopkit.outputs import site
+    from sopkit.outputs.site import generator
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
+
+    monkeypatch.setattr(site, "shard_count", lambda pages: 2)
+    monkeypatch.setattr(generator, "shard_count", lambda pages: 2)
+    started: list[int] = []
+    real = generator.Processes.__init__
+
+    def spy(self, count):  # type: ignore[no-untyped-def]
+        started.append(count)
+        real(self, count)
+
+    monkeypatch.setattr(generator.Processes, "__init__", spy)
+    report = build_site(Project(project), jobs=1)
+    assert report.shares == [report.pages] and started and max(started) == 1
+    build_site(Project(project), jobs=2)  # the same patches do start a second one
+    assert max(started) == 2

@@ -83,9 +83,11 @@ def build_site(
     strict: bool = False,
     target: Path | None = None,
     progress: Progress = _quiet,
+    jobs: int = 2,
 ) -> BuildReport:
     """Build the handbook into ``target`` (default ``site/``), which must be new, empty
-    or a site sopkit built, and not a link (see :mod:`sopkit.publish`)."""
+    or a site sopkit built, and not a link (see :mod:`sopkit.publish`). ``jobs``: the
+    most processes that build together (MkDocs shares, card and PDF workers)."""
     check_target(target or project.site, project)
     target = (target or project.site).resolve()
     report = BuildReport()
@@ -102,15 +104,16 @@ def build_site(
         # build most pages come from the page cache: processes start when needed.
         pages = site.PageCache(project.build / "cache" / "pages")
         expected = 0 if pages.index else 2 * report.procedures
-        with site.Processes(site.shard_count(expected)) as processes:
-            _render_and_publish(library, project, target, report, phase, processes, pages)
+        with site.Processes(min(jobs, site.shard_count(expected))) as processes:
+            _render_and_publish(library, project, target, report, phase, processes, pages,
+                                jobs)
         phase.done()
     return report
 
 
 def _render_and_publish(library: Library, project: Project, target: Path,
                         report: BuildReport, phase: _Phases, processes: site.Processes,
-                        pages: site.PageCache) -> None:
+                        pages: site.PageCache, jobs: int) -> None:
     phase("rendering pages")
     history = History(library)
     published, drafts = in_force(library, history)
@@ -122,19 +125,20 @@ def _render_and_publish(library: Library, project: Project, target: Path,
 
     phase("rendering wall cards")
     try:
-        cards = card.render(published, project)
+        cards = card.render(published, project, jobs=jobs)
     except ContentError as exc:
         raise InvalidInput(library.locate(exc.findings)) from None
     report.cards, report.cards_rendered = len(cards), cards.rendered
 
     phase("rendering archival PDFs")
-    archival = prepare_archival(library, published, history, project)
+    archival = prepare_archival(library, published, history, project, jobs=jobs)
 
     phase("building the site with MkDocs")
     staging = staging_for(target)
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
-                                   processes=processes, cache=pages, previous=target)
+                                   processes=processes, cache=pages, previous=target,
+                                   jobs=jobs)
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         place({name: path for name, (path, _) in archival.items()}, staging, previous=target)

@@ -50,17 +50,22 @@ def check(project: Project, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (such as overdue reviews) as errors.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the site to (default: site/ in the project).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="The most processes that build together (MkDocs, wall cards, PDFs); "
+                   "1: everything in this process.")
 @pass_project
-def build(project: Project, strict: bool, output: Path | None) -> None:
+def build(project: Project, strict: bool, output: Path | None, jobs: int) -> None:
     """Build the handbook site with pages, tickets and cards.
 
     The new site replaces the old one only when the whole build succeeded.
+    Pages whose inputs did not change since the last build come from the page
+    cache (build/cache/pages); wall cards and archival PDFs from theirs.
     Progress is shown when standard error is a terminal.
     """
     from sopkit.pipeline import build_site
 
     progress = _progress_printer()
-    report = build_site(project, strict=strict, target=output, progress=progress)
+    report = build_site(project, strict=strict, target=output, progress=progress, jobs=jobs)
     for warning in report.warnings:
         click.echo(warning, err=True)
     where = output or project.site

@@ -19,6 +19,28 @@ One process builds everything when the configuration has plugins other than
 search and offline (they might gather data from every page), or asks for
 anchor links to be checked (``validation: anchors:`` above ``info``): an
 anchor on a page of another share is not known.
+
+Incremental builds use the same mechanism: a page whose key is in the page
+cache (:mod:`.pagecache`: its Markdown, the navigation, the theme, mkdocs.yml
+and the versions) is rendered by no process; its HTML is put into the site
+from the cache and its search entries into the index. Only the pages that
+changed are rendered, by one process unless there are many.
+
+MkDocs and Material internals used here (``tests/test_mkdocs_internals.py``
+fails by name when a pinned version changes one):
+
+* ``config._current_page``: which page a template is asked for (MkDocs sets it
+  in ``_build_page``), to give the pages of other shares an empty template;
+* MkDocs writes no file for empty output (``if output.strip()``);
+* ``Page.render(config, files)``, replaced to skip converting a page, and
+  ``"title" in vars(page)`` to tell a page titled by its front matter or the
+  navigation;
+* ``config.theme.static_templates``, emptied in the other shares;
+* Material's ``SearchPlugin.search_index.entries``, a list filled in
+  ``on_page_context`` and written in ``on_post_build`` (sopkit's hooks run after
+  and before it), and its offline plugin's ``search/search_index.js``;
+* Material's search worker, ``assets/javascripts/workers/search.*.min.js``
+  (:func:`theme_files`).
 """
 
 from __future__ import annotations
@@ -131,7 +153,7 @@ def _import_mkdocs() -> None:
 
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
                  processes: Processes | None = None, cache: PageCache | None = None,
-                 previous: Path | None = None) -> list[int]:
+                 previous: Path | None = None, jobs: int = SHARDS) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
     ``processes`` are those that build the site together (default: as many as
@@ -140,12 +162,12 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     its HTML and search entries come from the cache (hard-linked from
     ``previous``, the site being replaced, when it has the same bytes), and
     the pages rendered are kept there for the next build. Returns how many
-    pages each process rendered.
+    pages each process rendered. ``jobs``: the most processes to start.
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
     keys, reuse = _reusable(config_file, docs, pages, nav, cache)
     todo = [page for page in pages if page not in reuse]
-    wanted = shard_count(len(todo))
+    wanted = min(jobs, shard_count(len(todo)))
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
