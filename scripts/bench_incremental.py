@@ -16,7 +16,9 @@ time and the peak memory of all its processes together (sampled every 20 ms from
   caches are warm);
 - full rebuild: after a change every page shows and no card does (site_name in
   mkdocs.yml);
-- edit rebuild: after editing one step's text in one procedure under a draft.
+- edit rebuild: after editing one step's text in one procedure under a draft;
+- serve (``--serve``): ``sopkit serve`` with the draft's page open in Debian's
+  Chromium; from saving a step's new text to the page showing it.
 
 The ratios are what the issue's targets are about: the machine's speed cancels out.
 """
@@ -113,10 +115,47 @@ def stock_project(root: Path, stock: Path) -> None:
         "plugins: [search, offline]\n", encoding="utf-8")
 
 
+def serve_seconds(root: Path, doc: Path, port: int = 8765) -> float:
+    """Seconds from saving a new step text in ``doc`` (a draft) to the browser showing it."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from browser import chromium
+
+    doc_id = doc.name.split("-")[0]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([str(SOPKIT), "--project", str(root), "serve", "--port",
+                               str(port)], cwd=root, env=env, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if line.startswith("Serving on"):
+                break
+        with chromium() as browser:
+            page = browser.new_page()  # type: ignore[attr-defined]
+            page.goto(f"http://127.0.0.1:{port}/utkast/{doc_id}.html")
+            yml = doc.read_text(encoding="utf-8")
+            step = re.search(r"(?m)^( +text: )(.+)$", yml[yml.index("steps:"):])
+            assert step
+            marker = f"Lagret{int(time.time())}"
+            saved = time.perf_counter()
+            doc.write_text(yml.replace(step.group(0), f"{step.group(0)} {marker}", 1),
+                           encoding="utf-8")
+            while marker not in page.content():
+                if time.perf_counter() - saved > 120:
+                    raise SystemExit("the preview did not show the change in 120 s")
+                time.sleep(0.05)
+            return time.perf_counter() - saved
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--project", type=Path, help="an existing synthetic project (warm)")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time sopkit serve from a save to the browser")
     args = parser.parse_args()
     rows: list[tuple[str, float, int]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,6 +199,9 @@ def main() -> None:
                                    1), encoding="utf-8")
         seconds, peak, edit_out = sopkit(root, "build")
         rows.append(("edit rebuild (one step, under a draft)", seconds, peak))
+        if args.serve:
+            rows.append(("serve: save to browser (one step, under a draft)",
+                         serve_seconds(root, doc), 0))
         config.write_text(text, encoding="utf-8")
         subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=False)
 
@@ -171,8 +213,10 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     for label, seconds, peak in rows:
         ratio = (f"{seconds / stock_s:.2f} × stock" if label.startswith(("full", "warm", "cold"))
-                 else f"{seconds / full_s:.3f} × full" if label.startswith("edit") else "")
-        print(f"| {label} | {seconds:.2f} | {peak / 2**20:.0f} | {ratio} |")
+                 else f"{seconds / full_s:.3f} × full" if label.startswith(("edit", "serve"))
+                 else "")
+        memory = f"{peak / 2**20:.0f}" if peak else "–"
+        print(f"| {label} | {seconds:.2f} | {memory} | {ratio} |")
     for out in (full_out, edit_out):
         print("   ", out.strip().splitlines()[-1])
 

@@ -174,10 +174,11 @@ def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bo
     ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     styles = [element.text or "" for element in root.iter("style")]
     matcher = rules.matcher(styles)
-    wrapper = cssselect2.ElementWrapper.from_html_root(root) if matcher else None
     matched: set[int] = set()
-    if matcher is not None and wrapper is not None:
-        matched = {id(w.etree_element) for w in wrapper.iter_subtree() if matcher.match(w)}
+    if matcher is not None:
+        wrapper = cssselect2.ElementWrapper.from_html_root(root)
+        matched = {id(w.etree_element) for w in _relevant(wrapper, root, article)
+                   if matcher.match(w)}
     links: list[list[str]] = []  # the text so far of each open link
 
     def hidden(element: ElementTree.Element, parent: ElementTree.Element | None) -> bool:
@@ -221,6 +222,32 @@ def _visible_parts(root: ElementTree.Element, rules: Stylesheets, *, article: bo
             shown.append(Shown("a", element.get("href", ""), normalize("".join(links.pop()))))
 
     yield from walk(root, None, not article, None)
+
+
+def _relevant(wrapper: cssselect2.ElementWrapper, root: ElementTree.Element, article: bool
+              ) -> Iterator[cssselect2.ElementWrapper]:
+    """The elements whose being hidden matters: all of them, or for a page's
+    ``<article>`` the article, what is in it and its ancestors (Material's header,
+    navigation and footer are most of a page, and matching them costs)."""
+    target = next(root.iter("article"), None) if article else None
+    if target is None:
+        yield from wrapper.iter_subtree()
+        return
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    path: set[int] = set()
+    element: ElementTree.Element | None = target
+    while element is not None:
+        path.add(id(element))
+        element = parents.get(id(element))
+    stack = [wrapper]
+    while stack:
+        current = stack.pop()
+        if current.etree_element is target:
+            yield from current.iter_subtree()  # the article and all in it
+            continue
+        yield current
+        stack.extend(child for child in current.iter_children()
+                     if id(child.etree_element) in path)
 
 
 def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False) -> str:
