@@ -471,3 +471,15 @@ def test_verify_notices_a_published_file_changed_after_the_build(run, project):
     assert result.exit_code == 1
     assert "D40210   page                          11 of 12" in result.output
     assert f"missing figure '{PNG}'" in result.output
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("bilde.png", "PNG"), ("bilde.jpg", "JPEG"),
+                                           ("bilde.jpeg", "JPEG"), ("bilde.webp", "WEBP")])
+def test_every_picture_type_is_taken_with_its_size(name, fmt):
+    from sopkit.source.files import identify
+
+    data = io.BytesIO()
+    Image.new("RGB", (64, 48), "#336").save(data, fmt)
+    stored = identify(name, data.getvalue(), "figure")
+    assert (stored.width, stored.height) == (64, 48)
+    assert stored.sha256 == hashlib.sha256(data.getvalue()).hexdigest()
