@@ -385,13 +385,23 @@ def test_without_details_content_the_panel_opens_on_a_wide_screen_and_for_print(
 # ---------------------------------------------------------------- figures
 
 
-def test_every_figure_prints_though_pictures_load_lazily(open_at, base):
-    """D40210's pictures are below the first screen and load lazily: paper has them all."""
+def test_every_figure_prints_though_pictures_load_lazily(browser, base):
+    """Figures load lazily. With them pushed 20 000 px below the screen, where no
+    browser fetches a lazy picture for the screen, the printout still has them all."""
     from PIL import Image
     from pypdf import PdfReader
 
-    page = open_at(f"{base}dokumenter/D40210.html", PHONE)
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script("""document.addEventListener("DOMContentLoaded", () => {
+        const spacer = document.createElement("div");
+        spacer.style.height = "20000px";
+        document.querySelector("article").prepend(spacer);
+    });""")
+    page = context.new_page()
+    page.goto(f"{base}dokumenter/D40210.html")
+    page.wait_for_load_state("networkidle")
     reader = PdfReader(io.BytesIO(page.pdf(format="A4")))
+    context.close()
     printed = []
     for pdf_page in reader.pages:
         for image in pdf_page.images:
@@ -426,6 +436,8 @@ def test_a_figure_opens_in_full_size(open_at, base, how):
 def test_figures_fit_a_phone_and_keep_their_shape(open_at, base):
     page = open_at(f"{base}dokumenter/D40210.html", NARROW)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_function("[...document.querySelectorAll('figure.sop-figure img')]"
+                           ".every(i => i.complete && i.naturalWidth > 0)")
     boxes = page.evaluate("""[...document.querySelectorAll('figure.sop-figure img')].map(
         i => [i.clientWidth, i.clientHeight, i.naturalWidth, i.naturalHeight, i.complete])""")
     assert len(boxes) == 3

@@ -99,8 +99,22 @@ def _remove(root: Path) -> None:
     (root / "procedure" / "documents" / "D29654-kopi.yml").unlink()
 
 
+def _subtitle(root: Path) -> None:
+    """Material shows a page's subtitle in the navigation of other pages."""
+    edit(root / "templates" / "site" / "procedure.md.j2", "\ndescription: ",
+         '\nsubtitle: {{ ("revisjon " ~ rev.revision)|front_matter }}\ndescription: ')
+
+
+def _approve(root: Path) -> None:
+    result = CliRunner().invoke(cli, ["--project", str(root), "approve", "D31044", "--by",
+                                      "Kari Nordmann", "--note", "Trinn 1 presisert"])
+    assert result.exit_code == 0, result.output
+
+
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [
-    ("a draft started", _draft), ("a step edited under the draft", _step), ("a title", _title),
+    ("a draft started", _draft), ("a step edited under the draft", _step),
+    ("a subtitle in the navigation", _subtitle), ("a title under the draft", _title),
+    ("the draft approved", _approve),
     ("a template of the theme", _theme), ("a page template", _page_template),
     ("an application's name", _application), ("mkdocs.yml", _mkdocs),
     ("a document added", _add), ("a document removed", _remove),
@@ -124,7 +138,7 @@ def test_every_rebuild_is_byte_for_byte_a_clean_build(project, tmp_path, monkeyp
         assert_same_files(project / "site", clean / "site")
         if what == "a step edited under the draft":
             assert rendered == 2  # the draft's page and the change page
-        if what in ("a title", "a template of the theme", "mkdocs.yml"):
+        if what in ("the draft approved", "a template of the theme", "mkdocs.yml"):
             assert rendered == pages, what  # every page shows the navigation or the theme
 
 
@@ -139,8 +153,9 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     _, rendered = build(project)
     assert rendered == pages  # no index: nothing is trusted
     victims[1].unlink()
+    victims[2].write_bytes(b"")  # a file cut short (a full disk) is not used either
     _, rendered = build(project)
-    assert rendered == 1
+    assert rendered == 2
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
 
 
@@ -165,3 +180,23 @@ def test_one_process_builds_everything_with_jobs_1(project, monkeypatch):
     assert report.shares == [report.pages] and started and max(started) == 1
     build_site(Project(project), jobs=2)  # the same patches do start a second one
     assert max(started) == 2
+
+
+def test_a_configuration_that_reads_more_than_mkdocs_yml_gets_no_page_cache(project,
+                                                                             monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setenv("HANDBOOK_OWNER", "Sørlandet sykehus")
+    edit(project / "mkdocs.yml", "copyright: ", "copyright: !ENV [HANDBOOK_OWNER, 'x']\n# ")
+    pages, rendered = build(project)
+    monkeypatch.setenv("HANDBOOK_OWNER", "Ny eier")
+    pages, rendered = build(project)
+    assert rendered == pages  # what !ENV reads is not in a page's key
+    assert "Ny eier" in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_broken_mkdocs_yml_is_reported_by_the_build(project):
+    edit(project / "mkdocs.yml", "name: material", "name: materal")
+    result = CliRunner().invoke(cli, ["--project", str(project), "build"])
+    assert result.exit_code == 1
+    assert "MkDocs build failed" in result.output and "theme" in result.output
+    assert "bug in sopkit" not in result.output

@@ -45,6 +45,7 @@ fails by name when a pinned version changes one):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -58,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 
 from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
-from sopkit.outputs.site.pagecache import PageCache, Stored, page_keys, salt
+from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
 from sopkit.outputs.workers import place
 from sopkit.source.errors import SopkitError
@@ -215,22 +216,32 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
 def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
               cache: PageCache | None) -> tuple[dict[str, str], dict[str, Stored]]:
     """The pages' keys and the pages ``cache`` has; none when pages built apart might not
-    come out as from one build (see :func:`_can_share`)."""
-    if cache is None:
+    come out as from one build (see :func:`_can_share`), when the configuration reads
+    more than mkdocs.yml (:func:`.pagecache.cacheable`), or when it cannot be read
+    (the build itself then says why)."""
+    if cache is None or not cacheable(config_file.read_text(encoding="utf-8")):
         return {}, {}
     from mkdocs.config import load_config
 
-    config = load_config(config_file=str(config_file), docs_dir=str(docs),
-                         site_dir=str(docs.parent / "unused-site"), nav=as_mkdocs(nav))
+    try:
+        with warnings_logged("mkdocs"):
+            config = load_config(config_file=str(config_file), docs_dir=str(docs),
+                                 site_dir=str(docs.parent / "unused-site"),
+                                 nav=as_mkdocs(nav))
+    except Exception:  # the build reports it, with MkDocs' messages
+        return {}, {}
     if not _can_share(config):
         return {}, {}
     theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-    keys = page_keys(docs, pages, nav, salt(config_file, theme, _CODE))
+    keys = page_keys(docs, pages, nav, salt(config_file, theme, _code()))
     return keys, {page: cache.get(key) for page, key in keys.items() if cache.has(key)}
 
 
-_CODE = (Path(__file__), Path(__file__).with_name("nav.py"))
-"""The code that makes the pages with MkDocs: a change to it renders every page again."""
+def _code() -> list[Path]:
+    """sopkit's code (all of it: the site's stylesheets and scripts are named in
+    urls.py, its navigation in nav.py): a change to it renders every page again."""
+    package = Path(__file__).resolve().parents[2]
+    return sorted(package.rglob("*.py"))
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored],
@@ -240,8 +251,9 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored]
         place({stored.dest: cache.path(keys[page])}, site, previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
-            cache.store(keys[page], Stored(dest, outcome.entries.get(page, [])),
-                        (site / dest).read_bytes())
+            html = (site / dest).read_bytes()
+            cache.store(keys[page], Stored(dest, outcome.entries.get(page, []),
+                                           hashlib.sha256(html).hexdigest()), html)
     cache.keep(keys)
 
 

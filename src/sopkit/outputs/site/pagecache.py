@@ -6,11 +6,19 @@ A page's key is a SHA-256 of everything its HTML is made from:
 * the build's salt: ``mkdocs.yml``, every file of the theme overrides
   (``custom_dir``), the versions of MkDocs, Material, Python-Markdown, PyMdown
   Extensions and Jinja, and the source of sopkit's generator;
-* the navigation: every entry's title and path in order, and the Markdown of
-  the pages that have no title of their own there (their title comes from
-  the page): Material renders the navigation (hidden or not), the
-  breadcrumbs and the page's neighbours into every page;
+* the navigation: every entry's title and path in order, the front matter
+  fields of every page in it that Material's navigation shows (``title``,
+  ``subtitle``, ``icon``, ``status``), and the Markdown of the pages that have
+  no title of their own there (their title comes from the page): Material
+  renders the navigation (hidden or not), the breadcrumbs and the page's
+  neighbours into every page;
 * the page's path and its Markdown, front matter included.
+
+A configuration that reads more than ``mkdocs.yml`` (``!ENV``, ``INHERIT``,
+snippets, Python names, custom icons, a search dictionary) gets no page cache:
+what those read is not in the key. Other pages' front matter beyond the four
+fields is not in a page's key: a theme override that shows more of it must
+leave the page cache off (``build/cache/pages`` removed before each build).
 
 For each key the cache keeps the page's HTML (``<key>.html``) and, in one
 index, where MkDocs writes it and its search index entries. Nothing here knows
@@ -22,26 +30,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection, as_mkdocs
 from sopkit.outputs.workers import read_index, write_atomic
 
 INDEX = "index.json"
-DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
+                 "pygments", "mkdocs-material-extensions", "jieba")
 """Whose versions shape the HTML (their code turns Markdown and templates into pages)."""
 
 
 @dataclass(frozen=True)
 class Stored:
-    """A page as the cache keeps it: where it goes in the site and its search entries."""
+    """A page as the cache keeps it: where it goes in the site, its search entries and
+    the SHA-256 of its HTML (a damaged file is not used)."""
 
     dest: str
     entries: list[dict[str, Any]]
+    sha256: str
+
+
+_DEST = re.compile(r"(?:[^/\\]+/)*[^/\\]+\.html")
 
 
 def salt(config_file: Path, theme_dir: Path | None, code: Iterable[Path]) -> str:
@@ -57,33 +75,74 @@ def salt(config_file: Path, theme_dir: Path | None, code: Iterable[Path]) -> str
             digest.update(f"\0{name}={version(name)}".encode())
         except PackageNotFoundError:
             digest.update(f"\0{name}=-".encode())
+    digest.update(f"\0{sys.version}".encode())
     for path in code:
         digest.update(b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _untitled(entries: Sequence[NavEntry]) -> Iterable[str]:
+READS_MORE = re.compile(r"!ENV\b|^INHERIT\s*:|snippets|!!python/name|custom_icons|jieba",
+                        re.MULTILINE)
+"""What makes MkDocs read inputs other than mkdocs.yml and the docs (see the module)."""
+
+
+def cacheable(config_text: str) -> bool:
+    """Whether a site with this ``mkdocs.yml`` can use the page cache."""
+    return READS_MORE.search(config_text) is None
+
+
+def _nav_pages(entries: Sequence[NavEntry]) -> Iterable[NavPage]:
     for entry in entries:
         if isinstance(entry, NavSection):
-            yield from _untitled(entry.children)
-        elif isinstance(entry, NavPage) and entry.title is None:
-            yield entry.path
+            yield from _nav_pages(entry.children)
+        else:
+            yield entry
+
+
+NAV_FIELDS = ("title", "subtitle", "icon", "status")
+"""The front matter of other pages that Material's navigation shows."""
+
+
+def _shown_in_nav(source: bytes) -> str:
+    """The front matter fields of a page that the navigation of every page shows."""
+    text = source.decode("utf-8", errors="replace")
+    if not text.startswith("---"):
+        return ""
+    end = text.find("\n---", 3)
+    block = text[3:end] if end >= 0 else ""
+    try:
+        meta = yaml.load(block, Loader=_Loader)
+    except yaml.YAMLError:
+        return block  # whatever MkDocs makes of it, it is in the key
+    if not isinstance(meta, dict):
+        return block
+    return json.dumps({k: meta.get(k) for k in NAV_FIELDS if k in meta}, ensure_ascii=False,
+                      sort_keys=True, default=str)
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def page_keys(docs: Path, pages: Sequence[str], nav: Sequence[NavEntry], salt: str
               ) -> dict[str, str]:
     """The key of each of ``pages`` (docs-relative Markdown paths in ``docs``)."""
+    sources = {page: (docs / page).read_bytes() for page in pages}
     shared = hashlib.sha256(salt.encode())
     shared.update(json.dumps(as_mkdocs(nav), ensure_ascii=False).encode())
-    for path in _untitled(nav):
-        source = docs / path
-        shared.update(b"\0" + path.encode() + b"\0")
-        shared.update(source.read_bytes() if source.is_file() else b"-")
+    for entry in _nav_pages(nav):
+        source = sources.get(entry.path)
+        shared.update(b"\0" + entry.path.encode() + b"\0")
+        if source is None:
+            shared.update(b"-")
+        elif entry.title is None:
+            shared.update(source)  # its title comes from the page
+        else:
+            shared.update(_shown_in_nav(source).encode())
     keys = {}
     for page in pages:
         digest = shared.copy()
         digest.update(b"\0" + page.encode() + b"\0")
-        digest.update((docs / page).read_bytes())
+        digest.update(sources[page])
         keys[page] = digest.hexdigest()
     return keys
 
@@ -101,16 +160,29 @@ class PageCache:
             self._index = {}
             for key, item in read_index(self.folder / INDEX).items():
                 try:
-                    self._index[key] = Stored(str(item["dest"]), list(item["entries"]))
+                    stored = Stored(item["dest"], item["entries"], item["sha256"])
                 except (KeyError, TypeError):
                     continue
+                if (isinstance(stored.dest, str) and _DEST.fullmatch(stored.dest)
+                        and ".." not in stored.dest.split("/")
+                        and isinstance(stored.entries, list)
+                        and all(isinstance(e, dict) for e in stored.entries)
+                        and isinstance(stored.sha256, str)):
+                    self._index[key] = stored
         return self._index
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.html"
 
     def has(self, key: str) -> bool:
-        return key in self.index and self.path(key).is_file()
+        """Whether the cache has the page of ``key``, whole (its bytes are checked)."""
+        if key not in self.index:
+            return False
+        try:
+            data = self.path(key).read_bytes()
+        except OSError:
+            return False
+        return hashlib.sha256(data).hexdigest() == self.index[key].sha256
 
     def get(self, key: str) -> Stored:
         return self.index[key]
@@ -130,5 +202,5 @@ class PageCache:
                     path.unlink(missing_ok=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / INDEX, json.dumps(
-            {key: {"dest": s.dest, "entries": s.entries}
+            {key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256}
              for key, s in sorted(self._index.items())}, ensure_ascii=False).encode())
