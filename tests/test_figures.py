@@ -483,3 +483,21 @@ def test_every_picture_type_is_taken_with_its_size(name, fmt):
     stored = identify(name, data.getvalue(), "figure")
     assert (stored.width, stored.height) == (64, 48)
     assert stored.sha256 == hashlib.sha256(data.getvalue()).hexdigest()
+
+
+def test_history_finds_files_committed_after_their_text(run, project, folder):
+    """The approved text in one commit, its screenshot in the next: still that revision."""
+    from gitrepo import git
+
+    png = (folder / PNG).read_bytes()
+    (folder / PNG).unlink()
+    init(project)  # every file of the approved 1.00 but the screenshot
+    (folder / PNG).write_bytes(png)
+    commit_all(project, "The screenshot")
+    assert run("draft", "D40210").exit_code == 0
+    edit(project / "procedure" / "documents" / DOC, "Vent 15 minutter", "Vent 20 minutter")
+    history = run("history", "D40210")
+    assert history.exit_code == 0, history.output
+    head = git(project, "rev-parse", "HEAD").strip()
+    assert f"Text:           git {head[:10]}" in history.output  # found, with its files
+    assert f"File:           {PNG}  sha256:{sha(FILES / PNG)}" in history.output

@@ -184,6 +184,21 @@ class History:
             )
         return found
 
+    def _with_files(self, git: _Git, proc: Procedure, commit: str, date: dt.date, name: str,
+                    missing: set[str]) -> tuple[Procedure, str, str, dt.date]:
+        """``proc`` (a version of ``commit``) with its files: as they were in ``commit``,
+        or in a later commit that changed only them, when those give a wanted
+        fingerprint."""
+        found = proc.with_files(git.files(commit, proc))
+        print_ = fingerprint(found)
+        if print_ in missing:
+            return found, print_, commit, date
+        for later, when in _commits_with(git, proc, commit, date, name)[1:]:
+            candidate = proc.with_files(git.files(later, proc))
+            if fingerprint(candidate) in missing:
+                return candidate, fingerprint(candidate), later, when
+        return found, print_, commit, date
+
     def _wanted(self) -> dict[str, set[str]]:
         """Document ID -> fingerprints of approved revisions not equal to the working text."""
         wanted: dict[str, set[str]] = {}
@@ -209,7 +224,7 @@ class History:
             self._why_missing = problem
             return
         try:
-            for commit, date, blob in git.versions():
+            for commit, date, blob, name in git.versions():
                 text = git.blob(blob)
                 if text is None:
                     continue
@@ -219,9 +234,10 @@ class History:
                 proc = _parse(text, Path(f"{commit[:10]}:{blob[:10]}"))
                 if proc is None:
                     continue
-                if any(proc.file_uses()):
-                    proc = proc.with_files(git.files(commit, proc))
                 print_ = fingerprint(proc)
+                if any(proc.file_uses()):
+                    proc, print_, commit, date = self._with_files(git, proc, commit, date,
+                                                                  name, missing)
                 if print_ in missing:
                     missing.discard(print_)
                     self._found[print_] = _Found(proc, text, commit, date)
@@ -238,6 +254,16 @@ class History:
                 "the file, and its figures and attachments in procedure/files/ in the same "
                 "commit) before changing the text again"
             )
+
+
+def _commits_with(git: _Git, proc: Procedure, commit: str, date: dt.date, name: str
+                  ) -> list[tuple[str, dt.date]]:
+    """``commit`` first, then every commit that changed the document's files while its
+    text was the one of ``commit`` (files committed after their text)."""
+    return [(commit, date)] + [
+        (later, when) for later, when in git.file_commits(proc.id)
+        if later != commit and git.object(f"{later}:./{name}", MAX_BYTES)
+        == git.object(f"{commit}:./{name}", MAX_BYTES)]
 
 
 def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:
@@ -329,8 +355,9 @@ class _Git:
         result = self._run("rev-parse", "--is-shallow-repository")
         return result.stdout.strip() == "true"
 
-    def versions(self) -> list[tuple[str, dt.date, str]]:
-        """(commit, commit date, blob) for each file version in the folder, newest first.
+    def versions(self) -> list[tuple[str, dt.date, str, str]]:
+        """(commit, commit date, blob, path) for each file version in the folder, newest
+        first (the path relative to the folder).
 
         Merges are compared with their first parent, so a version made while
         resolving a merge conflict is found too.
@@ -339,8 +366,9 @@ class _Git:
                            "--diff-merges=first-parent", "--", ".")
         if result.returncode != 0:
             raise SopkitError(f"git log failed in {self.folder}: {result.stderr.strip()}")
-        out: list[tuple[str, dt.date, str]] = []
+        out: list[tuple[str, dt.date, str, str]] = []
         seen: set[str] = set()
+        prefix = self._prefix()
         for chunk in result.stdout.split("\0")[1:]:
             lines = chunk.splitlines()
             commit, date = lines[0].split()
@@ -351,8 +379,22 @@ class _Git:
                 blob = meta.split()[3]
                 if blob.strip("0") and blob not in seen and name.endswith((".yml", ".yaml")):
                     seen.add(blob)
-                    out.append((commit, dt.date.fromisoformat(date), blob))
+                    out.append((commit, dt.date.fromisoformat(date), blob,
+                                name.removeprefix(prefix)))
         return out
+
+    def _prefix(self) -> str:
+        """The folder's path in the repository, ending in '/' ('' at its root)."""
+        result = self._run("rev-parse", "--show-prefix")
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    def file_commits(self, doc_id: str) -> list[tuple[str, dt.date]]:
+        """The commits that changed ``procedure/files/<ID>/``, newest first."""
+        result = self._run("log", "--format=%H %cs", "--", f"../{FILES_DIR}/{doc_id}")
+        if result.returncode != 0:
+            return []
+        return [(commit, dt.date.fromisoformat(day)) for commit, day in
+                (line.split() for line in result.stdout.splitlines() if line.strip())]
 
     def blob(self, sha: str) -> str | None:
         """A blob's text (``git cat-file --batch``, one process for all), or None."""
