@@ -359,6 +359,7 @@ def test_a_figure_needs_alt_text(run, project, doc):
     result = run("check")
     assert result.exit_code == 1
     assert "sections[2].body[1].steps[1].figure.alt: " in result.output
+    assert "required key 'alt' is missing" in result.output
 
 
 def test_an_attachment_with_macros_is_refused(run, project, doc, folder):
@@ -501,3 +502,13 @@ def test_history_finds_files_committed_after_their_text(run, project, folder):
     head = git(project, "rev-parse", "HEAD").strip()
     assert f"Text:           git {head[:10]}" in history.output  # found, with its files
     assert f"File:           {PNG}  sha256:{sha(FILES / PNG)}" in history.output
+
+
+def test_a_card_figure_without_a_card_is_a_warning_that_says_so(run, doc):
+    edit(doc, "card:\n  when: Når Unilab er nede og prøver må merkes\n  contact: Brukerstøtte\n",
+         "")
+    refingerprint(doc)
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    assert ("figure.card: warning: the figure is marked for the wall card, but the procedure "
+            "has no wall card") in result.output

@@ -26,7 +26,7 @@ from sopkit.outputs import card
 from sopkit.outputs.archival.document import trial_pdf
 from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import check
-from sopkit.outputs.files import address_of, site_path
+from sopkit.outputs.files import page_shows, site_path
 from sopkit.outputs.htmltext import Shown, page_view
 from sopkit.outputs.site.pages import page_files
 from sopkit.outputs.ticket.composer import ticket_block_html
@@ -100,10 +100,5 @@ def output_findings(library: Library, project: Project,
 def _shows(proc: Procedure, page: str, shown: list[Shown]) -> Callable[[Item], bool]:
     """Whether the page (as Markdown, before MkDocs) shows a figure or links an
     attachment, with its text, at the file's address in the site."""
-    def shows(item: Item) -> bool:
-        stored = proc.files.get(item.key)
-        tag = "img" if item.kind == "figure" else "a"
-        return stored is not None and any(
-            s.tag == tag and s.text == item.text
-            and address_of(page, s.url) == site_path(proc.id, stored) for s in shown)
-    return shows
+    return page_shows(proc, page, shown,
+                      lambda address, stored: address == site_path(proc.id, stored))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 from xml.etree import ElementTree
@@ -21,7 +21,9 @@ from xml.etree import ElementTree
 from defusedxml.ElementTree import fromstring
 
 from sopkit.outputs.fonts import FAMILY as FONT_FAMILY
+from sopkit.outputs.htmltext import Shown
 from sopkit.outputs.urls import FILE, href
+from sopkit.source.expected import Item
 from sopkit.source.model import Procedure, StoredFile
 
 
@@ -94,6 +96,20 @@ def in_font(svg: bytes, family: str) -> bytes:
 def address_of(page: str, url: str) -> str:
     """The site path a relative ``url`` on ``page`` leads to (unquoted, normalised)."""
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(url.split("#")[0])))
+
+
+def page_shows(proc: Procedure, page: str, shown: Sequence[Shown],
+               leads_to: Callable[[str, StoredFile], bool]) -> Callable[[Item], bool]:
+    """Whether the page ``page`` shows a figure (a visible picture with its alternative
+    text) or an attachment (a visible link with its title) of ``proc``, at an address
+    (site-relative) that ``leads_to`` the file."""
+    def shows(item: Item) -> bool:
+        stored = proc.files.get(item.key)
+        tag = "img" if item.kind == "figure" else "a"
+        return stored is not None and any(
+            s.tag == tag and s.text == item.text and leads_to(address_of(page, s.url), stored)
+            for s in shown)
+    return shows
 
 
 def site_files(procs: Iterable[Procedure]) -> dict[str, StoredFile]:

@@ -253,8 +253,7 @@ def _relevant(wrapper: cssselect2.ElementWrapper, root: ElementTree.Element, art
 def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False) -> str:
     """The text a reader sees of ``html`` (see the module notes), blocks apart, inline
     elements joined, whitespace folded. ``article``: only the page's ``<article>``."""
-    return normalize("".join(text for text, _ in _visible_parts(_parse(html), rules,
-                                                                  article=article)))
+    return page_view(html, rules, article=article)[0]
 
 
 def page_view(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False

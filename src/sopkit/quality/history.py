@@ -184,20 +184,24 @@ class History:
             )
         return found
 
-    def _with_files(self, git: _Git, proc: Procedure, commit: str, date: dt.date, name: str,
-                    missing: set[str]) -> tuple[Procedure, str, str, dt.date]:
-        """``proc`` (a version of ``commit``) with its files: as they were in ``commit``,
-        or in a later commit that changed only them, when those give a wanted
-        fingerprint."""
+    def _with_files(self, git: _Git, proc: Procedure, commit: str, date: dt.date,
+                    blob: str, name: str, missing: set[str]
+                    ) -> tuple[Procedure, str, str, dt.date]:
+        """``proc`` (the text of ``blob``, first in ``commit``) with its files as they were
+        in ``commit``, or, for files committed after their text, in a later commit that
+        changed them while the text stayed ``blob``: the first whose fingerprint is
+        wanted (else as in ``commit``)."""
         found = proc.with_files(git.files(commit, proc))
-        print_ = fingerprint(found)
-        if print_ in missing:
-            return found, print_, commit, date
-        for later, when in _commits_with(git, proc, commit, date, name)[1:]:
+        if fingerprint(found) in missing:
+            return found, fingerprint(found), commit, date
+        text = git.object(blob, MAX_BYTES)
+        for later, when in git.file_commits(proc.id):
+            if later == commit or git.object(f"{later}:./{name}", MAX_BYTES) != text:
+                continue
             candidate = proc.with_files(git.files(later, proc))
             if fingerprint(candidate) in missing:
                 return candidate, fingerprint(candidate), later, when
-        return found, print_, commit, date
+        return found, fingerprint(found), commit, date
 
     def _wanted(self) -> dict[str, set[str]]:
         """Document ID -> fingerprints of approved revisions not equal to the working text."""
@@ -237,7 +241,7 @@ class History:
                 print_ = fingerprint(proc)
                 if any(proc.file_uses()):
                     proc, print_, commit, date = self._with_files(git, proc, commit, date,
-                                                                  name, missing)
+                                                                  blob, name, missing)
                 if print_ in missing:
                     missing.discard(print_)
                     self._found[print_] = _Found(proc, text, commit, date)
@@ -254,16 +258,6 @@ class History:
                 "the file, and its figures and attachments in procedure/files/ in the same "
                 "commit) before changing the text again"
             )
-
-
-def _commits_with(git: _Git, proc: Procedure, commit: str, date: dt.date, name: str
-                  ) -> list[tuple[str, dt.date]]:
-    """``commit`` first, then every commit that changed the document's files while its
-    text was the one of ``commit`` (files committed after their text)."""
-    return [(commit, date)] + [
-        (later, when) for later, when in git.file_commits(proc.id)
-        if later != commit and git.object(f"{later}:./{name}", MAX_BYTES)
-        == git.object(f"{commit}:./{name}", MAX_BYTES)]
 
 
 def in_force(library: Library, history: History) -> tuple[Library, dict[str, Procedure]]:

@@ -126,14 +126,8 @@ def phrases(proc: Procedure) -> list[Item]:
 
 def figures(proc: Procedure, *, card: bool = False) -> list[Item]:
     """Every figure of ``proc`` (with ``card``: those its wall card shows)."""
-    if not card:
-        return [Item("figure", f.file, words(f.alt)) for f in proc.figures()]
-    shown = {step.id for step in proc.card_step_list()}
-    on_card = [block.figure for section in proc.sections for block in section.body
-               if block.figure is not None and block.figure.card]
-    on_card += [step.figure for step in all_steps(proc)
-                if step.id in shown and step.figure is not None and step.figure.card]
-    return [Item("figure", f.file, words(f.alt)) for f in on_card]
+    shown = proc.card_figures() if card else proc.figures()
+    return [Item("figure", f.file, words(f.alt)) for f in shown]
 
 
 def attachments(proc: Procedure) -> list[Item]:

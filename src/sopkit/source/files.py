@@ -566,12 +566,11 @@ def check_files(proc: Procedure, procedures: Path,
     return found
 
 
-def unused_files(proc: Procedure, procedures: Path) -> list[str]:
-    """Files in the document's folder that its text does not refer to."""
-    base = folder(procedures, proc.id)
+def unused_files(doc_id: str, used: set[str], procedures: Path) -> list[str]:
+    """Files in the document's folder that are not in ``used`` (its text's files)."""
+    base = folder(procedures, doc_id)
     if not base.is_dir():
         return []
-    used = {name for _, name, _ in proc.file_uses()}
     try:
         present = sorted(p.relative_to(base).as_posix() for p in base.rglob("*")
                          if p.is_file() and not p.name.startswith("."))

@@ -160,10 +160,10 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             if proc is None:
                 unreadable.add(path.stem.split("-")[0])
                 continue
-            files = _read_files(proc, loaded, root, problems)
+            used = {name for _, name, _ in proc.file_uses()}
+            files = _read_files(proc, used, loaded, root, problems)
             proc = proc.with_files(files)
-            # A file that could not be read is its own problem, not a changed text.
-            complete = {name for _, name, _ in proc.file_uses()} <= set(files)
+            complete = used <= set(files)  # a bad file is its own problem, not a changed text
             check_procedure(proc, loaded, problems, set(applications), on,
                             check_fingerprint=complete and proc.id not in (
                                 skip_fingerprint_of, approving),
@@ -193,16 +193,16 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
     )
 
 
-def _read_files(proc: Procedure, loaded: Loaded, root: Path, problems: Problems
-                ) -> dict[str, StoredFile]:
-    """The figures and attachments ``proc`` refers to, checked; a problem for each bad
-    one, and a warning for each file in its folder that it does not refer to."""
+def _read_files(proc: Procedure, used: set[str], loaded: Loaded, root: Path,
+                problems: Problems) -> dict[str, StoredFile]:
+    """The figures and attachments ``proc`` refers to (``used``), checked; a problem for
+    each bad one, and a warning for each file in its folder that it does not use."""
     def report(keys: KeyPath, message: str, hint: str) -> None:
         at = loaded.mark(keys)
         problems.add(loaded.path, at.line, at.column, dotted(keys), message, hint)
 
-    files = check_files(proc, root, report) if any(proc.file_uses()) else {}
-    for name in unused_files(proc, root):
+    files = check_files(proc, root, report) if used else {}
+    for name in unused_files(proc.id, used, root):
         problems.add(files_folder(root, proc.id) / name, 1, 1, "",
                      f"{proc.id} does not use this file",
                      "refer to it as a figure or an attachment, or remove it (earlier "

@@ -476,6 +476,17 @@ class Procedure(Base):
                         if sub.figure is not None:
                             yield sub.figure
 
+    def card_figures(self) -> list[Figure]:
+        """The figures the wall card shows: those marked ``card: true`` in the sections'
+        blocks, and on the steps the card shows (:meth:`card_step_list`)."""
+        if self.card is None:
+            return []
+        blocks = [block.figure for section in self.sections for block in section.body
+                  if block.figure is not None and block.figure.card]
+        steps = [step.figure for step in self.card_step_list()
+                 if step.figure is not None and step.figure.card]
+        return [*blocks, *steps]
+
     def attachment_files(self) -> list[Attachment]:
         return [item for item in self.attachments if isinstance(item, Attachment)]
 

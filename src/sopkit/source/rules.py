@@ -230,25 +230,17 @@ def _check_figures(proc: Procedure, add: Any) -> None:
             add((*keys[:-1], "alt"), f"the alternative text '{figure.alt}' does not say what "
                 "the figure shows", "write what someone who cannot see the picture needs to "
                 "know from it, e.g. 'Unilab-vinduet Skriv ut etiketter med knappen Skriv ut'")
-        if figure.card and not any(f is figure for f in _card_figures(proc)):
-            add((*keys[:-1], "card"), "the figure is marked for the wall card, but its step "
-                "is not on the card", "put the step on the card (card.steps), or remove "
-                "'card: true'", "warning")
+        if figure.card and not any(f is figure for f in proc.card_figures()):
+            why = ("the procedure has no wall card" if proc.card is None
+                   else "its step is not on the card")
+            add((*keys[:-1], "card"), f"the figure is marked for the wall card, but {why}",
+                "put the step on the card (card.steps), or remove 'card: true'", "warning")
 
 
 def _at(value: Any, keys: KeyPath) -> Any:
     for key in keys:
         value = value[key] if isinstance(key, int) else getattr(value, key)
     return value
-
-
-def _card_figures(proc: Procedure) -> list[model.Figure]:
-    if proc.card is None:
-        return []
-    steps = [s.figure for s in proc.card_step_list() if s.figure is not None]
-    blocks = [b.figure for section in proc.sections for b in section.body
-              if b.figure is not None]
-    return [*steps, *blocks]
 
 
 def _check_card(proc: Procedure, add: Any) -> None:

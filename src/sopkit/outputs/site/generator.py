@@ -61,7 +61,7 @@ from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
 from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import place
+from sopkit.outputs.workers import code_files, place
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -237,18 +237,18 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     return keys, {page: cache.get(key) for page, key in keys.items() if cache.has(key)}
 
 
-def _code() -> list[Path]:
-    """sopkit's code (all of it: the site's stylesheets and scripts are named in
-    urls.py, its navigation in nav.py): a change to it renders every page again."""
-    package = Path(__file__).resolve().parents[2]
-    return sorted(package.rglob("*.py"))
+def _code() -> tuple[Path, ...]:
+    """The code that makes the pages (this module and every sopkit module it imports:
+    the site's stylesheets and scripts are named in urls.py, the navigation is made
+    in nav.py): a change to it renders every page again."""
+    return code_files((__name__,))
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored],
           outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
-    for page, stored in reuse.items():
-        place({stored.dest: cache.path(keys[page])}, site, previous=previous)
+    place({stored.dest: cache.path(keys[page]) for page, stored in reuse.items()}, site,
+          previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()

@@ -5,7 +5,9 @@ A page's key is a SHA-256 of everything its HTML is made from:
 
 * the build's salt: ``mkdocs.yml``, every file of the theme overrides
   (``custom_dir``), the versions of MkDocs, Material, Python-Markdown, PyMdown
-  Extensions and Jinja, and the source of sopkit's generator;
+  Extensions, Pygments and Jinja and of Python, and the source of sopkit's
+  generator and every sopkit module it imports (``urls.py`` names the site's
+  stylesheets and scripts);
 * the navigation: every entry's title and path in order, the front matter
   fields of every page in it that Material's navigation shows (``title``,
   ``subtitle``, ``icon``, ``status``), and the Markdown of the pages that have

@@ -22,14 +22,14 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sopkit.outputs.evidence import Check, Report, check, sha256
-from sopkit.outputs.files import address_of
+from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, hidden_rules, page_view
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.outputs.workers import code_files, read_index, write_atomic
 from sopkit.source.expected import Item, page_items
 from sopkit.source.files import digest
 from sopkit.source.library import Library
-from sopkit.source.model import Procedure
+from sopkit.source.model import Procedure, StoredFile
 
 HINT = ("a template in templates/site/, or a rule in the site's stylesheets, drops or hides "
         "this text")
@@ -82,23 +82,15 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
 
 def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
            ) -> Callable[[Item], bool]:
-    """Whether the page at ``page`` shows a figure (a picture) or an attachment (a link)
-    with the item's text, leading to a file in ``site`` with the file's bytes."""
+    """Whether the page at ``page`` shows a figure or an attachment with the item's text,
+    leading to a file in ``site`` with the file's bytes."""
     root = site.resolve()
 
-    def bytes_at(url: str, kind: str) -> str:
-        target = (site / address_of(page, url)).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            return ""
-        return digest(kind, target.read_bytes())
-
-    def shows(item: Item) -> bool:
-        stored = proc.files.get(item.key)
-        tag = "img" if item.kind == "figure" else "a"
-        return stored is not None and any(
-            s.tag == tag and s.text == item.text and bytes_at(s.url, stored.kind) == stored.sha256
-            for s in shown)
-    return shows
+    def same_bytes(address: str, stored: StoredFile) -> bool:
+        target = (site / address).resolve()
+        return (target.is_relative_to(root) and target.is_file()
+                and digest(stored.kind, target.read_bytes()) == stored.sha256)
+    return page_shows(proc, page, shown, same_bytes)
 
 
 # The code that decides what a page shows and what it must: a change to any of it
