@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcherResponse
 from cardtools import reader, text_of
 from conftest import edit
 from sopkit.outputs.card.cache import render_card
-from sopkit.outputs.pdf import RefusedURL, SandboxFetcher
+from sopkit.outputs.fetcher import RefusedURL, SandboxFetcher
 from sopkit.source.errors import SopkitError
 from sopkit.source.library import read_library
 from sopkit.source.project import Project

@@ -174,7 +174,7 @@ def test_an_unexpected_error_is_an_internal_error_to_report(tmp_path, monkeypatc
 def test_a_full_disk_leaves_no_half_written_cache_file(tmp_path, monkeypatch):
     import errno
 
-    from sopkit.outputs.workers import write_atomic
+    from sopkit.cachefiles import write_atomic
 
     real = Path.write_bytes
 

@@ -290,3 +290,30 @@ def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path):
                    "none; } }\n@media (max-width: 20em) { .sop-check { display: none; } }\n",
                    encoding="utf-8")
     build_site(Project(root))
+
+
+def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
+    """What each page must show and was found to show is kept by the page's bytes and its
+    procedure's content; kept or damaged, the evidence is the same as worked out anew."""
+    root, _ = verified
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    kept = copy / "build" / "cache" / "page-checks.json"
+
+    def evidence() -> object:
+        result = CliRunner().invoke(cli, ["--project", str(copy), "verify", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    kept.unlink()
+    afresh = evidence()
+    entries = json.loads(kept.read_text(encoding="utf-8"))
+    pages = [r for r in afresh if r["artefact"] in ("page", "draft page")  # type: ignore
+             or r["artefact"].startswith("revision ")]  # type: ignore
+    assert len(pages) >= 4 and len(entries) == len(pages)
+    assert any(item[:2] == ["step", "register-case"] for entry in entries.values()
+               for item in entry)
+    assert evidence() == afresh
+    kept.write_text(json.dumps({key: [["step", "x", "y", "ja"]] for key in entries}),
+                    encoding="utf-8")
+    assert evidence() == afresh

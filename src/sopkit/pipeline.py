@@ -24,6 +24,7 @@ from sopkit.outputs.archival.cache import prepare_archival
 from sopkit.outputs.evidence import raise_on_missing
 from sopkit.outputs.files import site_files
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
+from sopkit.outputs.templates import keep_compiled
 from sopkit.outputs.urls import ASSETS
 from sopkit.outputs.workers import place
 from sopkit.proof import HINT, verify_outputs
@@ -95,7 +96,8 @@ def build_site(
     with build_lock(project):
         leftovers = recover(target)
         phase("reading procedure/")
-        library = read_library(project.procedures, strict=strict)
+        library = read_library(project.procedures, strict=strict,
+                               cache=project.build / "cache" / "read.json")
         report.procedures = len(library.procedures)
         report.warnings = [w.format() for w in library.warnings.sorted()] + leftovers
 
@@ -115,6 +117,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
                         report: BuildReport, phase: _Phases, processes: site.Processes,
                         pages: site.PageCache, jobs: int) -> None:
     phase("rendering pages")
+    keep_compiled(project.templates, project.build / "cache" / "jinja" / "sopkit")
     history = History(library)
     published, drafts = in_force(library, history)
     files = {**site.render(library, published, drafts, history, project),
@@ -138,7 +141,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
                                    processes=processes, cache=pages, previous=target,
-                                   jobs=jobs)
+                                   jobs=jobs, compiled=project.build / "cache" / "jinja" / "theme")
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
         place({name: path for name, (path, _) in archival.items()}, staging, previous=target)

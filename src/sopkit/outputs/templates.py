@@ -14,7 +14,14 @@ import traceback
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from markupsafe import Markup, escape
 
 from sopkit.outputs.files import file_size
@@ -113,6 +120,20 @@ def environment(templates: Path) -> Environment:
         link=link,
     )
     return env
+
+
+def compiled_cache(folder: Path) -> BytecodeCache:
+    """Jinja's cache of compiled templates in ``folder`` (each template is compiled
+    again when its source changes; Jinja checks that): compiling the ~50 templates of
+    a build took a third of a second, every build."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def keep_compiled(templates: Path, folder: Path) -> None:
+    """Keep the compiled templates of ``templates`` in ``folder`` (:func:`compiled_cache`)
+    from now on in this process."""
+    environment(templates).bytecode_cache = compiled_cache(folder)
 
 
 def render(templates: Path, name: str, **context: object) -> str:

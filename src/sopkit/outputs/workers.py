@@ -1,19 +1,15 @@
-"""What the PDF outputs share to render many documents: worker processes, a digest of
-the code that renders them (for caches keyed on content), and putting cached files
-into a built site.
+"""What the PDF outputs share to render many documents: worker processes, and putting
+cached files into a built site.
 """
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import json
+import hashlib
 import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -25,6 +21,8 @@ def in_workers(func: Callable[[Job], Result], todo: list[Job], *, jobs: int,
                start: Callable[..., None], args: tuple[Any, ...]) -> Iterator[Result]:
     """``func`` of each of ``todo``, in order; on up to ``jobs`` worker processes (each
     set up once by ``start(*args)``) when there is enough to do, else here."""
+    if not todo:
+        return  # nothing to set up either (a card renderer imports WeasyPrint: 0.4 s)
     workers = max(1, min(jobs, os.cpu_count() or 1, len(todo) // 2))
     if workers == 1:
         start(*args)
@@ -41,68 +39,49 @@ def in_workers(func: Callable[[Job], Result], todo: list[Job], *, jobs: int,
         pool.shutdown(cancel_futures=True)
 
 
-@cache
-def code_files(roots: tuple[str, ...]) -> tuple[Path, ...]:
-    """The source files of the modules ``roots`` and of every sopkit module they import,
-    directly or not (read from their import statements, not listed by hand)."""
-    found: dict[str, Path] = {}
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin is not None, name
-        found[name] = Path(spec.origin)
-        todo += _imported_modules(found[name])
-    return tuple(sorted(found.values()))
-
-
-def _imported_modules(path: Path) -> list[str]:
-    """The sopkit modules a source file imports (``from sopkit.x import y`` may import
-    the module ``sopkit.x.y``)."""
-    names: list[str] = []
-    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
-            names += [f"{node.module}.{alias.name}" for alias in node.names
-                      if node.module.startswith("sopkit")
-                      and _is_module(f"{node.module}.{alias.name}")]
-    return [name for name in names if name == "sopkit" or name.startswith("sopkit.")]
-
-
-def _is_module(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 class Readable(Protocol):
     def read_bytes(self) -> bytes: ...
 
 
-def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | None = None
-          ) -> list[Path]:
+def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | None = None,
+          digests: Mapping[str, str] | None = None) -> list[Path]:
     """Put each cached file at ``out_dir/name`` (``cached``: site-relative name -> a file,
     or anything else with ``read_bytes``).
 
     The cache is copied, never linked: a change made to a published file must not
     reach it. A file that ``previous`` (the site being replaced) already has, byte
     for byte, is hard-linked from there instead: that file leaves with the old
-    site, so the new site shares it with nothing (2000 copies took 0.8 s).
+    site, so the new site shares it with nothing (2000 copies took 0.8 s). With
+    ``digests`` (name -> the SHA-256 of the cached file, known to the caller), the old
+    file is compared by its digest, and the cached one is read only when it differs.
     """
     written = []
+    made: set[Path] = set()
     for name, source in cached.items():
         path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        digest = digests.get(name) if digests is not None else None
+        if previous is not None and digest is not None and _link_if_digest(
+                previous / name, digest, path):
+            written.append(path)
+            continue
         content = source.read_bytes()
         if previous is None or not _link_if_same(previous / name, content, path):
             path.write_bytes(content)
         written.append(path)
     return written
+
+
+def _link_if_digest(old: Path, digest: str, path: Path) -> bool:
+    try:
+        if hashlib.sha256(old.read_bytes()).hexdigest() != digest:
+            return False
+        os.link(old, path)
+    except OSError:
+        return False
+    return True
 
 
 def _link_if_same(old: Path, content: bytes, path: Path) -> bool:
@@ -113,24 +92,3 @@ def _link_if_same(old: Path, content: bytes, path: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-def read_index(path: Path) -> dict[str, Any]:
-    """A cache's JSON index (a mapping); empty if it is missing or damaged."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file whole: a temporary file beside it, renamed over it (and
-    removed again if writing fails, e.g. on a full disk)."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

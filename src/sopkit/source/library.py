@@ -31,6 +31,7 @@ from sopkit.source.model import (
     StoredFile,
 )
 from sopkit.source.people import words
+from sopkit.source.readcache import ReadCache
 from sopkit.source.rules import check_characters, check_procedure, parse
 
 HANDBOOK_FILE = "handbook.yml"
@@ -117,14 +118,16 @@ def today() -> dt.date:
 
 def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                  skip_fingerprint_of: str | None = None,
-                 approving: str | None = None) -> Library:
+                 approving: str | None = None, cache: Path | None = None) -> Library:
     """Load and check all of ``root``; raise :class:`InvalidInput` on any error.
 
     With ``strict`` warnings (such as an overdue review) count as errors.
     ``approving`` is the document ``sopkit approve`` is about to approve: held
     to the rules of an approved text (no placeholder left), its fingerprint
     not checked. ``skip_fingerprint_of`` lets other commands read a document whose
-    approved text has changed, which is what it is about to record.
+    approved text has changed, which is what it is about to record. ``cache``: a file
+    keeping what reading each document found, for the next reading
+    (:mod:`sopkit.source.readcache`).
     """
     on = on or today()
     problems = Problems()
@@ -149,9 +152,10 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                      "add procedures as procedure/documents/<ID>-<title>.yml")
     loaded_docs: list[tuple[Loaded, Procedure]] = []
     unreadable: set[str] = set()
+    known = ReadCache(cache)
     with _cycle_collector_paused():
         for path in paths:
-            loaded = load_yaml(path, problems, within=root)
+            loaded = load_yaml(path, problems, within=root, cache=known)
             if loaded is None:
                 unreadable.add(path.stem.split("-")[0])
                 continue
@@ -164,11 +168,11 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             files = _read_files(proc, used, loaded, root, problems)
             proc = proc.with_files(files)
             complete = used <= set(files)  # a bad file is its own problem, not a changed text
-            check_procedure(proc, loaded, problems, set(applications), on,
-                            check_fingerprint=complete and proc.id not in (
-                                skip_fingerprint_of, approving),
-                            approving=proc.id == approving)
+            _check(proc, loaded, problems, set(applications), on, known,
+                   check_fingerprint=complete and proc.id not in (skip_fingerprint_of, approving),
+                   approving=proc.id == approving)
             loaded_docs.append((loaded, proc))
+    known.save()
 
     _check_across(loaded_docs, problems, unreadable)
     if strict:
@@ -191,6 +195,23 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
         today=on,
         warnings=warnings,
     )
+
+
+def _check(proc: Procedure, loaded: Loaded, problems: Problems, applications: set[str],
+           on: dt.date, cache: ReadCache, *, check_fingerprint: bool, approving: bool) -> None:
+    """:func:`check_procedure`, or the problems it found in the same text before."""
+    key = cache.checks_key(loaded.path, loaded.text,
+                           {name: f"{file.sha256} {file.kind} {file.width} {file.height}"
+                            for name, file in proc.files.items()},
+                           applications, on.isoformat(), check_fingerprint, approving)
+    found = cache.checks(key)
+    if found is None:
+        own = Problems()
+        check_procedure(proc, loaded, own, applications, on,
+                        check_fingerprint=check_fingerprint, approving=approving)
+        cache.keep_checks(key, own.items)
+        found = own.items
+    problems.items += found
 
 
 def _read_files(proc: Procedure, used: set[str], loaded: Loaded, root: Path,

@@ -22,12 +22,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sopkit.source.errors import Problems
+
+if TYPE_CHECKING:
+    from sopkit.source.readcache import ReadCache
 
 MAX_BYTES = 512 * 1024
 """Procedure files are a few kilobytes; anything this large is a mistake."""
@@ -138,13 +141,14 @@ _ALIAS_HINT = ("write the text out in full; anchors and aliases are refused "
                "so that a file cannot expand into gigabytes")
 
 
-def load_yaml(path: Path, problems: Problems, *, within: Path | None = None
-              ) -> Loaded | None:
+def load_yaml(path: Path, problems: Problems, *, within: Path | None = None,
+              cache: ReadCache | None = None) -> Loaded | None:
     """Load one YAML file; on failure add a problem and return ``None``.
 
     Only a regular file is read (not a pipe or a device, which could block or never
     end), and only if its size is within :data:`MAX_BYTES`; a symbolic link only if
-    it leads to a file inside ``within`` (e.g. ``procedure/``).
+    it leads to a file inside ``within`` (e.g. ``procedure/``). ``cache``: the data of
+    texts read before (:mod:`sopkit.source.readcache`).
     """
     try:
         if path.is_symlink():
@@ -184,10 +188,11 @@ def load_yaml(path: Path, problems: Problems, *, within: Path | None = None
             "save the file as UTF-8 in your editor (Windows: 'UTF-8', not 'ANSI' or 'Latin-1')",
         )
         return None
-    return load_text(text, path, problems)
+    return load_text(text, path, problems, cache)
 
 
-def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
+def load_text(text: str, path: Path, problems: Problems, cache: ReadCache | None = None
+              ) -> Loaded | None:
     """Load YAML text read elsewhere (e.g. a file's version in git history).
 
     ``path`` names the text in problems, e.g. ``Path("abc1234:procedure/documents/X.yml")``.
@@ -195,6 +200,9 @@ def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
     if not text.strip():
         problems.add(path, 1, 1, "", "file is empty", "start from an existing procedure file")
         return None
+    key, data = cache.data(text) if cache is not None else ("", None)
+    if data is not None:
+        return Loaded(path, data, text)
     try:
         node = yaml.compose(text, Loader=_Loader)  # a safe loader: builds no objects
         if node is None:
@@ -221,6 +229,8 @@ def load_text(text: str, path: Path, problems: Problems) -> Loaded | None:
     except yaml.YAMLError as exc:
         problems.add(path, 1, 1, "", f"YAML error: {exc}")
         return None
+    if cache is not None:
+        cache.keep_data(key, data)
     return Loaded(path, data, text)
 
 

@@ -15,11 +15,12 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+from sopkit.cachefiles import code_files, read_index, write_atomic
 from sopkit.outputs.archival.document import render_archival
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.urls import ARCHIVAL_PDF
-from sopkit.outputs.workers import code_files, in_workers, read_index, write_atomic
+from sopkit.outputs.workers import in_workers
 from sopkit.quality.history import History, Version
 from sopkit.source.library import Library
 from sopkit.source.project import Project
@@ -62,8 +63,9 @@ def prepare_archival(library: Library, published: Library, history: History, pro
     for stale in cache.glob("*.pdf"):
         if stale.name not in keep:
             stale.unlink()
-    write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
-                                       ensure_ascii=False).encode())
+    if todo or set(reports) != keep:  # written only when it changed
+        write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
+                                           ensure_ascii=False).encode())
     return {name: (path, Report.from_json(reports[path.name]))
             for name, (path, _) in wanted.items()}
 

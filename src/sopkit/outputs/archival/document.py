@@ -20,10 +20,12 @@ same bytes. Any WeasyPrint warning (a missing font, bad CSS) fails the render.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sopkit.outputs.archival.verify import HINT, verify_archival
 from sopkit.outputs.evidence import Report, raise_on_missing
 from sopkit.outputs.files import inline_links
-from sopkit.outputs.pdf import SandboxFetcher, font_face_css, strict
+from sopkit.outputs.pdf import font_face_css
 from sopkit.outputs.templates import render
 from sopkit.outputs.ticket.text import fill
 from sopkit.quality.history import Version
@@ -31,6 +33,9 @@ from sopkit.source.errors import SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure, Revision
 from sopkit.source.project import Project
+
+if TYPE_CHECKING:
+    from sopkit.outputs.fetcher import SandboxFetcher
 
 PDF_VARIANT = "pdf/a-2u"
 TEMPLATE = "pdf/archival.html.j2"
@@ -61,6 +66,8 @@ def render_pdf(html: str, css: str, *, base_url: str, url_fetcher: SandboxFetche
     """HTML to PDF/A-2u bytes with WeasyPrint; any WeasyPrint warning is an error."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
+    from sopkit.outputs.fetcher import SandboxFetcher, strict
 
     fetcher = url_fetcher or SandboxFetcher(())  # no folders: data: URLs only
     fonts = FontConfiguration()

@@ -18,20 +18,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from sopkit.cachefiles import code_files, read_index, write_atomic
 from sopkit.outputs.card.content import card_document
-from sopkit.outputs.card.layout import PAPER, CardRenderer
+from sopkit.outputs.card.paper import PAPER
 from sopkit.outputs.card.verify import HINT as CARD_HINT
 from sopkit.outputs.card.verify import verify_card
 from sopkit.outputs.evidence import MissingText, Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
-from sopkit.outputs.workers import code_files, in_workers, place, read_index, write_atomic
+from sopkit.outputs.workers import in_workers, place
 from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
 from sopkit.source.project import Project
+
+if TYPE_CHECKING:
+    from sopkit.outputs.card.layout import CardRenderer
 
 CARD_DIR = "card"  # templates/card/: the card template, stylesheet and anything they use
 # The modules that make a card from a procedure; they and every sopkit module they
@@ -113,9 +118,10 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
 
 class CachedCards(dict[tuple[str, str], Path]):
     """(ID, size) -> the cached PDF of every card; ``rendered``: how many were made
-    now (the others were in the cache)."""
+    now (the others were in the cache); ``reports``: the cache's reports, by file name."""
 
     rendered: int = 0
+    reports: dict[str, Any] | None = None
 
 
 def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
@@ -143,6 +149,7 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
     cache.mkdir(parents=True, exist_ok=True)
     findings: list[Finding] = []
     reports = read_index(cache / REPORTS)
+    before = len(reports)
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
         if isinstance(pdfs, ContentError):
             findings += pdfs.findings
@@ -154,12 +161,13 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
         keep = set(wanted.values())
         _prune(cache.glob("*.pdf"), keep=keep)
         reports = {name: r for name, r in reports.items() if cache / name in keep}
-    if todo or prune:
+    if todo or len(reports) != before:  # written only when it changed (2000: 0.1 s)
         write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
     if findings:
         raise ContentError(findings)
     cards = CachedCards(wanted)
     cards.rendered = sum(len(job.sizes) for job in todo)
+    cards.reports = reports
     return cards
 
 
@@ -169,7 +177,9 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
     if not cached:
         return []
     cache = next(iter(cached.values())).parent
-    known = read_index(cache / REPORTS)
+    known = getattr(cached, "reports", None)
+    if known is None:
+        known = read_index(cache / REPORTS)
     reports, checked = [], False
     for (doc_id, size), path in cached.items():
         try:
@@ -235,6 +245,8 @@ _RENDERERS: dict[Path, CardRenderer] = {}
 
 def _renderer(project: Project) -> CardRenderer:
     """This process's renderer for a project (one FontConfiguration, reused)."""
+    from sopkit.outputs.card.layout import CardRenderer  # WeasyPrint: only when rendering
+
     root = project.root.resolve()
     if root not in _RENDERERS:
         _RENDERERS[root] = CardRenderer(root, project.templates.resolve() / CARD_DIR)

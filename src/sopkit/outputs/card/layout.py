@@ -26,15 +26,11 @@ from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
-from sopkit.outputs.pdf import FONT_FAMILY, SandboxFetcher, font_dir, font_face_css, strict
+from sopkit.outputs.card.paper import A5_ZOOM, PAPER
+from sopkit.outputs.fetcher import SandboxFetcher, strict
+from sopkit.outputs.pdf import FONT_FAMILY, font_dir, font_face_css
 from sopkit.source.errors import ContentError, Finding, SopkitError
 
-# Page sizes in PDF points (1/72 in), width x height, portrait.
-PAPER: dict[str, tuple[float, float]] = {
-    "A4": (210 / 25.4 * 72, 297 / 25.4 * 72),
-    "A5": (148 / 25.4 * 72, 210 / 25.4 * 72),
-}
-A5_ZOOM = PAPER["A5"][1] / PAPER["A4"][1]  # 0.707: A4 reduced to A5 height
 # Minimum body text per paper size, in points.
 MIN_PT = {"A4": 16, "A5": 12}
 # Body text sizes on A4 to try, largest first. Headings are larger and no text

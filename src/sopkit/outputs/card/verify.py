@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from sopkit.outputs.card.layout import A5_ZOOM, PAPER
+from sopkit.outputs.card.paper import A5_ZOOM, PAPER
 from sopkit.outputs.evidence import Report, check, pdf_shows, sha256
 from sopkit.outputs.pdftext import read_pdf
 from sopkit.outputs.urls import CARD_PDF

@@ -57,11 +57,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sopkit.cachefiles import code_files
 from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
 from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import code_files, place
+from sopkit.outputs.workers import place
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -154,7 +155,8 @@ def _import_mkdocs() -> None:
 
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
                  processes: Processes | None = None, cache: PageCache | None = None,
-                 previous: Path | None = None, jobs: int = SHARDS) -> list[int]:
+                 previous: Path | None = None, jobs: int = SHARDS,
+                 compiled: Path | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
     ``processes`` are those that build the site together (default: as many as
@@ -164,6 +166,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     ``previous``, the site being replaced, when it has the same bytes), and
     the pages rendered are kept there for the next build. Returns how many
     pages each process rendered. ``jobs``: the most processes to start.
+    ``compiled``: a folder for the theme's compiled templates (Jinja's bytecode cache).
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
     keys, reuse = _reusable(config_file, docs, pages, nav, cache)
@@ -172,27 +175,29 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
-                          cache, previous)
+                          cache, previous, compiled)
     return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
-                  previous)
+                  previous, compiled)
 
 
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
-           reuse: dict[str, Stored], cache: PageCache | None, previous: Path | None
-           ) -> list[int]:
+           reuse: dict[str, Stored], cache: PageCache | None, previous: Path | None,
+           compiled: Path | None) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
-        _raise_on(_mkdocs(config_file, docs, site, nav).problems)
+        _raise_on(_mkdocs(config_file, docs, site, nav, compiled=compiled).problems)
         return [len(pages)]
     owners = {page: index % count for index, page in enumerate(todo)}
     owners.update({page: -1 for page in reuse})  # nobody renders them
     others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
-    futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners))
+    futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners),
+                           compiled=compiled)
                for k, other in enumerate(others, start=1)] if pool is not None else []
     try:
         gathered = _Gathered(futures, {page: reuse[page].entries for page in reuse})
-        outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait)
+        outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait,
+                          compiled)
         gathered.wait()  # also when this build failed before asking
         _raise_on(outcome.problems + [line for line in gathered.problems
                                       if line.removesuffix(_ELSEWHERE) not in outcome.problems])
@@ -248,7 +253,7 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored]
           outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
     place({stored.dest: cache.path(keys[page]) for page, stored in reuse.items()}, site,
-          previous=previous)
+          previous=previous, digests={stored.dest: stored.sha256 for stored in reuse.values()})
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()
@@ -309,7 +314,8 @@ class _Gathered:
 
 def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
             share: _Share | None = None,
-            gather: Callable[[], SearchEntries] | None = None) -> _Outcome:
+            gather: Callable[[], SearchEntries] | None = None,
+            compiled: Path | None = None) -> _Outcome:
     """One MkDocs build (of ``share``'s pages only, when given and possible)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -332,6 +338,8 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
             if share is not None:
                 plugin = _shard_plugin(share, gather)
                 config.plugins["sopkit/share"] = plugin
+            if compiled is not None:
+                config.plugins["sopkit/compiled"] = _compiled_plugin(compiled)
             build(config)
         except Exception as exc:  # also a failing theme template or plugin: MkDocs logged where
             why = exc if isinstance(exc, (Abort, ConfigurationError)) else (
@@ -423,6 +431,22 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
                 entry for page in self.order for entry in entries.get(page, [])]
 
     return SharePlugin()
+
+
+def _compiled_plugin(folder: Path) -> Any:
+    """A plugin that keeps the theme's compiled templates in ``folder``."""
+    import jinja2
+    from mkdocs.plugins import BasePlugin
+
+    from sopkit.outputs.templates import compiled_cache
+
+    class CompiledPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+                   ) -> jinja2.Environment:
+            env.bytecode_cache = compiled_cache(folder)
+            return env
+
+    return CompiledPlugin()
 
 
 def _skip(page: Page) -> None:

@@ -42,8 +42,8 @@ from typing import Any
 
 import yaml
 
+from sopkit.cachefiles import read_index, write_atomic
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection, as_mkdocs
-from sopkit.outputs.workers import read_index, write_atomic
 
 INDEX = "index.json"
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
@@ -105,13 +105,21 @@ NAV_FIELDS = ("title", "subtitle", "icon", "status")
 """The front matter of other pages that Material's navigation shows."""
 
 
+_FIELD_LINES = re.compile(rf"^(?:{'|'.join(NAV_FIELDS)})[ \t]*:.*(?:\n(?:[ \t#].*|))*",
+                          re.MULTILINE)
+
+
 def _shown_in_nav(source: bytes) -> str:
-    """The front matter fields of a page that the navigation of every page shows."""
+    """The front matter fields of a page that the navigation of every page shows: the
+    lines that give them (a top-level key and the lines under it), or, where YAML could
+    take a value from elsewhere (anchors, aliases, merge keys), all the fields read."""
     text = source.decode("utf-8", errors="replace")
     if not text.startswith("---"):
         return ""
     end = text.find("\n---", 3)
     block = text[3:end] if end >= 0 else ""
+    if not any(mark in block for mark in "&*<!"):
+        return "\n".join(match.group(0) for match in _FIELD_LINES.finditer(block))
     try:
         meta = yaml.load(block, Loader=_Loader)
     except yaml.YAMLError:
@@ -155,6 +163,7 @@ class PageCache:
 
     folder: Path
     _index: dict[str, Stored] | None = field(default=None, repr=False)
+    _changed: bool = field(default=False, repr=False)
 
     @property
     def index(self) -> dict[str, Stored]:
@@ -193,16 +202,22 @@ class PageCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.path(key), html)
         self.index[key] = stored
+        self._changed = True
 
     def keep(self, keys: Mapping[str, str]) -> None:
-        """Keep the pages of ``keys`` (page -> key) only, and write the index."""
+        """Keep the pages of ``keys`` (page -> key) only, and write the index (if it
+        changed: 1600 pages' search entries are 4 MB)."""
         wanted = set(keys.values())
+        before = len(self.index)
         self._index = {key: stored for key, stored in self.index.items() if key in wanted}
         if self.folder.is_dir():
             for path in self.folder.glob("*.html"):
                 if path.stem not in wanted:
                     path.unlink(missing_ok=True)
+        if not self._changed and len(self._index) == before and (self.folder / INDEX).is_file():
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._changed = False
         write_atomic(self.folder / INDEX, json.dumps(
             {key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256}
              for key, s in sorted(self._index.items())}, ensure_ascii=False).encode())

@@ -20,12 +20,13 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
+from sopkit.cachefiles import code_files, read_index, write_atomic
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, hidden_rules, page_view
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
-from sopkit.outputs.workers import code_files, read_index, write_atomic
 from sopkit.source.expected import Item, page_items
 from sopkit.source.files import digest
 from sopkit.source.library import Library
@@ -41,16 +42,17 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     """Check every procedure page (texts in force), draft page and archived text
     (``archived``: docs page -> the revision's text) in ``site``.
 
-    ``cache``: a file that keeps what was found on each page, by the page's bytes,
-    what it must show and this checker's code, so that a page built again with
-    the same bytes is not parsed again (a rebuild changes few pages).
+    ``cache``: a file that keeps what each page must show and what was found on it,
+    by the page's bytes, its procedure's content and this checker's code, so that a
+    page built again with the same bytes is not parsed again (a rebuild changes few
+    pages), nor what it must show worked out again.
     """
     paths = sorted(stylesheets)
     rules = hidden_rules(paths)
     salt = hashlib.sha256("\0".join(
         [*(p.read_text(encoding="utf-8") for p in paths), *_CODE]).encode()).hexdigest()
     known = read_index(cache) if cache else {}
-    found: dict[str, list[bool]] = {}
+    found: dict[str, Any] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
               for doc_id, p in (drafts or {}).items()]
@@ -60,24 +62,31 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     for artefact, page, proc in pages:
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
-        items = page_items(proc)
-        key = hashlib.sha256(salt.encode() + data + json.dumps(
-            [(i.kind, i.key, i.text) for i in items], ensure_ascii=False).encode()).hexdigest()
+        key = hashlib.sha256(salt.encode() + data + b"\0"
+                             + proc.content_json().encode()).hexdigest()
         # A page with files is checked every time: the files' bytes are not in its key.
-        if key in known and len(known[key]) == len(items) and not proc.files:
-            report = Report(proc.id, artefact, built(page), sha256(data),
-                            tuple(Check(i, f) for i, f in zip(items, known[key], strict=True)))
-        else:
+        report = _known(known.get(key), proc.id, artefact, built(page), data)
+        if report is None or proc.files:
             text, shown = page_view(data.decode("utf-8"), rules, article=True) if data else (
                 "", [])
-            report = check(proc.id, artefact, built(page), data, text, items,
+            report = check(proc.id, artefact, built(page), data, text, page_items(proc),
                            shows=_shows(proc, site, built(page), shown))
-        found[key] = [c.found for c in report.checks]
+        found[key] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports.append(report)
-    if cache is not None:
+    if cache is not None and found != known:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps(found).encode())
+        write_atomic(cache, json.dumps(found, ensure_ascii=False).encode())
     return reports
+
+
+def _known(entry: Any, doc_id: str, artefact: str, page: str, data: bytes) -> Report | None:
+    """The report kept for a page (each item and whether it was found), if well formed."""
+    if not isinstance(entry, list) or not all(
+            isinstance(c, list) and len(c) == 4 and all(isinstance(t, str) for t in c[:3])
+            and isinstance(c[3], bool) for c in entry):
+        return None  # none, or damaged
+    return Report(doc_id, artefact, page, sha256(data), tuple(
+        Check(Item(kind, key, text), found) for kind, key, text, found in entry))
 
 
 def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]

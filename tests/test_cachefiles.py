@@ -1,0 +1,69 @@
+"""The code digest in every cache key: which of sopkit's files a module's output
+depends on, read from import statements (:func:`sopkit.cachefiles.code_files`)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from sopkit.cachefiles import _imported_modules, code_files
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def test_every_form_of_import_is_found(tmp_path):
+    module = tmp_path / "example.py"
+    module.write_text(
+        '"""Docs."""\n'
+        "import json\n"
+        "from sopkit.source import (\n"
+        "    model,  # a comment\n"
+        "    errors as problems,\n"
+        ")\n"
+        "from sopkit.outputs.urls import link\n"
+        "import sopkit.outputs.evidence as ev, os\n"
+        "\n"
+        "def later() -> None:\n"
+        "    from sopkit.outputs.fetcher import SandboxFetcher  # only when called\n",
+        encoding="utf-8")
+    assert set(_imported_modules(module)) == {
+        "sopkit.source", "sopkit.source.model", "sopkit.source.errors",
+        "sopkit.outputs.urls", "sopkit.outputs.evidence", "sopkit.outputs.fetcher"}
+
+
+def _parsed(path: Path) -> set[str]:
+    """The sopkit modules ``path`` imports, by Python's own parser."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names
+                      if (SRC / node.module.replace(".", "/") / f"{alias.name}.py").is_file()}
+    return {name for name in names if name.split(".")[0] == "sopkit"}
+
+
+def test_no_import_of_sopkit_is_missed():
+    for path in sorted((SRC / "sopkit").rglob("*.py")):
+        assert _parsed(path) <= set(_imported_modules(path)), path
+
+
+def test_working_out_the_digest_imports_nothing_it_lists():
+    code = ("import sys\nfrom sopkit.cachefiles import code_files\n"
+            "files = code_files(('sopkit.outputs.card.cache',\n"
+            "                    'sopkit.outputs.archival.document'))\n"
+            "assert any(p.name == 'fetcher.py' for p in files), files\n"
+            "print('weasyprint' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def test_the_digest_follows_imports_into_other_modules():
+    files = {path.relative_to(SRC / "sopkit").as_posix()
+             for path in code_files(("sopkit.outputs.card.verify",))}
+    assert {"outputs/card/verify.py", "outputs/card/paper.py", "outputs/evidence.py",
+            "source/expected.py"} <= files
