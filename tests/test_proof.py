@@ -9,6 +9,7 @@ and what is missing.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -317,3 +318,24 @@ def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
     kept.write_text(json.dumps({key: [["step", "x", "y", "ja"]] for key in entries}),
                     encoding="utf-8")
     assert evidence() == afresh
+
+
+def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_path,
+                                                                monkeypatch):
+    """After a change every page shows, many pages are read in worker processes."""
+    site_verify = importlib.import_module("sopkit.outputs.site.verify")  # not the function
+    root, alone = verified
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "build" / "cache" / "page-checks.json").unlink()
+    monkeypatch.setattr(site_verify, "PAGES_PER_PROCESS", 1)  # 5 pages, 2 processes
+    result = CliRunner().invoke(cli, ["--project", str(copy), "verify", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {f"{r['id']} {r['artefact']}": r for r in json.loads(result.output)} == alone
+    (copy / "build" / "cache" / "page-checks.json").unlink()
+    page = copy / "site" / "dokumenter" / "D29653.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "Sakene meldes inn via Min Sykehuspartner.", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--project", str(copy), "verify"])
+    assert result.exit_code == 1
+    assert "missing step 'register-case'" in result.output

@@ -125,6 +125,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     report.pages = sum(1 for name in files if name.endswith(".md"))
     docs = project.build / "docs"
     site.write_docs(docs, files, assets=project.templates / ASSETS)
+    del files  # 1000 procedures: 30 MB of Markdown, no longer needed while MkDocs runs
 
     phase("rendering wall cards")
     try:
@@ -151,7 +152,8 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         phase("verifying outputs")
         reports = verify_outputs(library, published, drafts, history, project, staging,
                                  cards=card.reports(cards, published),
-                                 archival=[report for _, report in archival.values()])
+                                 archival=[report for _, report in archival.values()],
+                                 jobs=jobs)
         raise_on_missing(reports, HINT)
         fill_evidence(staging, project.templates, reports, library.today)
         report.verified = len(reports)

@@ -31,17 +31,18 @@ HINT = ("a template or stylesheet in templates/ drops or hides this text; the pr
 def verify_outputs(library: Library, published: Library, drafts: dict[str, Procedure],
                    history: History, project: Project, site: Path, *,
                    cards: Sequence[Report] | None = None,
-                   archival: Sequence[Report] | None = None) -> list[Report]:
+                   archival: Sequence[Report] | None = None, jobs: int = 2) -> list[Report]:
     """The reports of every artefact of every procedure in ``site``, by procedure.
 
     ``published`` holds the texts in force, ``drafts`` the drafts under way
     (:func:`sopkit.quality.history.in_force`). ``cards`` and ``archival``: the
     reports of the wall cards and archival PDFs if known (else each PDF in the
-    site is read).
+    site is read). ``jobs``: the most processes that read pages together.
     """
     stylesheets = sorted((project.templates / ASSETS / "stylesheets").glob("*.css"))
     reports = verify_site(published, site, drafts, archived_texts(library, history),
-                          stylesheets, cache=project.build / "cache" / "page-checks.json")
+                          stylesheets, cache=project.build / "cache" / "page-checks.json",
+                          jobs=jobs)
     reports += verify_tickets(published, project, site, hidden_rules(stylesheets))
     if cards is None:
         cards = [verify_card(proc, size, _read(site / CARD_PDF.format(id=proc.id, size=size)))
