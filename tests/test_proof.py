@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -322,20 +323,39 @@ def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
 
 def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_path,
                                                                 monkeypatch):
-    """After a change every page shows, many pages are read in worker processes."""
+    """After a change every page shows, a worker process reads the first pages while the
+    build reads the others."""
     site_verify = importlib.import_module("sopkit.outputs.site.verify")  # not the function
     root, alone = verified
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
-    (copy / "build" / "cache" / "page-checks.json").unlink()
-    monkeypatch.setattr(site_verify, "PAGES_PER_PROCESS", 1)  # 5 pages, 2 processes
-    result = CliRunner().invoke(cli, ["--project", str(copy), "verify", "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert {f"{r['id']} {r['artefact']}": r for r in json.loads(result.output)} == alone
-    (copy / "build" / "cache" / "page-checks.json").unlink()
+    monkeypatch.setattr(site_verify, "PAGES_PER_PROCESS", 1)
+    monkeypatch.setattr(site_verify, "CHUNK", 1)  # 4 pages: the worker gets the first two
+    here: list[int] = []
+    read = site_verify._view
+
+    def slowly(page: bytes) -> object:  # the worker starts before this is done
+        here.append(len(page))
+        time.sleep(1.5)
+        return read(page)
+
+    monkeypatch.setattr(site_verify, "_view", slowly)  # here, not in the worker
+
+    def evidence() -> tuple[int, str]:
+        (copy / "build" / "cache" / "page-checks.json").unlink()
+        here.clear()
+        result = CliRunner().invoke(cli, ["--project", str(copy), "verify", "--format", "json"])
+        assert len(here) == 2, here  # D31044 and D40210 here, D10001 and D29653 there
+        return result.exit_code, result.output
+
+    code, output = evidence()
+    assert code == 0, output
+    assert {f"{r['id']} {r['artefact']}": r for r in json.loads(output)} == alone
     page = copy / "site" / "dokumenter" / "D29653.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "Sakene meldes inn via Min Sykehuspartner.", ""), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--project", str(copy), "verify"])
-    assert result.exit_code == 1
-    assert "missing step 'register-case'" in result.output
+    code, output = evidence()
+    assert code == 1
+    page_report = next(r for r in json.loads(output)
+                       if r["id"] == "D29653" and r["artefact"] == "page")
+    assert [c["key"] for c in page_report["checks"] if not c["found"]] == ["register-case"]

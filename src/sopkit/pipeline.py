@@ -161,14 +161,14 @@ def _render_and_publish(library: Library, project: Project, target: Path,
                                    jobs=jobs, compiled=project.build / "cache" / "jinja" / "theme")
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
-        place({name: path for name, (path, _) in archival.items()}, staging, previous=target)
+        place(archival, staging, previous=target)
         place(site_files([*published.procedures, *drafts.values(),
                           *site.archived_texts(library, history).values()]),
               staging, previous=target)
         phase("verifying outputs")
         reports = verify_outputs(library, published, drafts, history, project, staging,
                                  cards=card.reports(cards, published),
-                                 archival=[report for _, report in archival.values()],
+                                 archival=archival.reports(),
                                  jobs=jobs)
         raise_on_missing(reports, HINT)
         fill_evidence(staging, project.templates, reports, library.today)

@@ -31,10 +31,22 @@ RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-
 REPORTS = "reports.json"
 
 
+class ArchivalPDFs(dict[str, Path]):
+    """Site-relative name -> the cached archival PDF of every revision in force."""
+
+    def reports(self) -> list[Report]:
+        """Their reports, kept in the cache with them: read when asked for (after MkDocs
+        has run, so that 1000 reports do not add to the build's peak memory)."""
+        if not self:
+            return []
+        known = read_index(next(iter(self.values())).parent / REPORTS)
+        return [Report.from_json(known[path.name]) for path in self.values()]
+
+
 def prepare_archival(library: Library, published: Library, history: History, project: Project,
-                     *, jobs: int = 2) -> dict[str, tuple[Path, Report]]:
-    """Site-relative name -> (cached PDF, report) of the archival PDF of every revision
-    in force (``published``: the texts in force). The cache keeps only these."""
+                     *, jobs: int = 2) -> ArchivalPDFs:
+    """The archival PDF of every revision in force (``published``: the texts in force),
+    from the cache or rendered into it; the cache keeps only these."""
     cache = project.build / "cache" / "archival"
     salt = _salt(library, project)
     titles = {p.id: p.title for p in library.procedures}
@@ -66,8 +78,7 @@ def prepare_archival(library: Library, published: Library, history: History, pro
     if todo or set(reports) != keep:  # written only when it changed
         write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
                                            ensure_ascii=False).encode())
-    return {name: (path, Report.from_json(reports[path.name]))
-            for name, (path, _) in wanted.items()}
+    return ArchivalPDFs({name: path for name, (path, _) in wanted.items()})
 
 
 def _salt(library: Library, project: Project) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sopkit.cachefiles import code_files, read_index, write_atomic
 from sopkit.outputs.card.content import card_document
@@ -118,10 +118,9 @@ def render_cards(library: Library, project: Project, out_dir: Path, *, jobs: int
 
 class CachedCards(dict[tuple[str, str], Path]):
     """(ID, size) -> the cached PDF of every card; ``rendered``: how many were made
-    now (the others were in the cache); ``reports``: the cache's reports, by file name."""
+    now (the others were in the cache)."""
 
     rendered: int = 0
-    reports: dict[str, Any] | None = None
 
 
 def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
@@ -167,7 +166,6 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
         raise ContentError(findings)
     cards = CachedCards(wanted)
     cards.rendered = sum(len(job.sizes) for job in todo)
-    cards.reports = reports
     return cards
 
 
@@ -177,9 +175,7 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
     if not cached:
         return []
     cache = next(iter(cached.values())).parent
-    known = getattr(cached, "reports", None)
-    if known is None:
-        known = read_index(cache / REPORTS)
+    known = read_index(cache / REPORTS)  # after MkDocs: not kept while it runs
     reports, checked = [], False
     for (doc_id, size), path in cached.items():
         try:
