@@ -33,6 +33,28 @@ def test_every_form_of_import_is_found(tmp_path):
         "sopkit.outputs.urls", "sopkit.outputs.evidence", "sopkit.outputs.fetcher"}
 
 
+def test_imports_a_pattern_would_miss_are_found(tmp_path):
+    module = tmp_path / "tricky.py"
+    module.write_text(
+        '"""Not an import: import sopkit.outputs.nothing and friends."""\n'
+        "from sopkit.source import (  # a comment with a ) in it\n"
+        "    model,\n"
+        ")\n"
+        "from sopkit.outputs.urls \\\n"
+        "    import link\n"
+        "import os; import sopkit.outputs.evidence\n"
+        "try: import sopkit.outputs.fetcher\n"
+        "except ImportError: pass\n"
+        "class Later:\n"
+        "    def f(self) -> None:\n"
+        "        with open(os.devnull):\n"
+        "            from sopkit.outputs.card.paper import PAPER\n",
+        encoding="utf-8")
+    assert set(_imported_modules(module)) == {
+        "sopkit.source", "sopkit.source.model", "sopkit.outputs.urls",
+        "sopkit.outputs.evidence", "sopkit.outputs.fetcher", "sopkit.outputs.card.paper"}
+
+
 def _parsed(path: Path) -> set[str]:
     """The sopkit modules ``path`` imports, by Python's own parser."""
     names: set[str] = set()
@@ -67,3 +89,27 @@ def test_the_digest_follows_imports_into_other_modules():
              for path in code_files(("sopkit.outputs.card.verify",))}
     assert {"outputs/card/verify.py", "outputs/card/paper.py", "outputs/evidence.py",
             "source/expected.py"} <= files
+
+
+def test_compiled_templates_are_kept_apart_by_salt_and_a_damaged_one_is_compiled_again(
+        tmp_path):
+    from jinja2 import Environment, FileSystemLoader
+    from jinja2.bccache import bc_magic
+
+    from sopkit.outputs.templates import compiled_cache
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ '<b>' }}", encoding="utf-8")
+    folder = tmp_path / "compiled"
+
+    def rendered(autoescape: bool, salt: str) -> str:
+        env = Environment(loader=FileSystemLoader(str(tmp_path / "t")), autoescape=autoescape,
+                          bytecode_cache=compiled_cache(folder, salt))
+        return env.get_template("page.html").render()
+
+    assert rendered(True, "escaping") == "&lt;b&gt;"
+    assert rendered(False, "plain") == "<b>"  # not the escaping one's compiled code
+    assert [p.name for p in folder.iterdir()] != [] and len(list(folder.iterdir())) == 1
+    for kept in folder.rglob("*.cache"):
+        kept.write_bytes(bc_magic + b"damaged")
+    assert rendered(False, "plain") == "<b>"

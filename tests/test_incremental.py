@@ -10,6 +10,8 @@ scratch, and the two sites are compared.
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -203,3 +205,37 @@ def test_a_broken_mkdocs_yml_is_reported_by_the_build(project):
     assert result.exit_code == 1
     assert "MkDocs build failed" in result.output and "theme" in result.output
     assert "bug in sopkit" not in result.output
+
+
+def test_archival_reports_lost_from_their_cache_are_checked_again(project, monkeypatch):
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    first = build_site(Project(project))
+    kept = project / "build" / "cache" / "archival" / "reports.json"
+    names = json.loads(kept.read_text(encoding="utf-8"))
+    assert names
+    kept.write_text(json.dumps({name: {} for name in names}), encoding="utf-8")  # damaged
+    again = build_site(Project(project))
+    assert again.verified == first.verified
+    evidence = (project / "site" / "kontroll.html").read_text(encoding="utf-8")
+    assert evidence.count("Arkiveksemplar (PDF)") >= len(names)
+
+
+def test_a_build_unfreezes_only_what_it_froze(project, monkeypatch):
+    """The cycle collector's freeze (see pipeline._long_lived) is the process's."""
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    build_site(Project(project))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        build_site(Project(project))
+        assert gc.get_freeze_count() > frozen // 2  # still frozen (less what was freed)
+    finally:
+        gc.unfreeze()

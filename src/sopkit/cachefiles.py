@@ -3,10 +3,10 @@ it goes into the keys) and writing a cache file whole."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import os
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,26 +29,28 @@ def code_files(roots: tuple[str, ...]) -> tuple[Path, ...]:
     return tuple(sorted(found.values()))
 
 
-_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(sopkit[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)"
-                     r"|import[ \t]+([\w., \t]+))", re.MULTILINE)
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+"""Where a statement holds statements (an import is always a statement)."""
 
 
 @cache
 def _imported_modules(path: Path) -> list[str]:
     """The sopkit modules a source file imports (``from sopkit.x import y`` may import
-    the module ``sopkit.x.y``), also inside functions. Read with a pattern, not parsed:
-    an import-like line in a docstring adds a file too many, never one too few."""
+    the module ``sopkit.x.y``), also inside functions, classes and ``try``. Parsed,
+    but only statements are visited (all of the tree took four times as long)."""
     names: list[str] = []
-    for match in _IMPORT.finditer(path.read_text(encoding="utf-8")):
-        module, imported, plain = match.groups()
-        if module:
-            names.append(module)
-            for alias in imported.strip("() \t").replace("\n", ",").split(","):
-                name = alias.split("#")[0].split(" as ")[0].strip()
-                if name.isidentifier() and _is_module(f"{module}.{name}"):
-                    names.append(f"{module}.{name}")
-        else:
-            names += [alias.split(" as ")[0].strip() for alias in plain.split(",")]
+    todo: list[ast.AST] = list(ast.parse(path.read_bytes(), str(path)).body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{alias.name}" for alias in node.names
+                      if node.module.startswith("sopkit")
+                      and _is_module(f"{node.module}.{alias.name}")]
+        for field in _BODIES:
+            todo += getattr(node, field, None) or ()
     return [name for name in names if name == "sopkit" or name.startswith("sopkit.")]
 
 

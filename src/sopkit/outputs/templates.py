@@ -8,10 +8,14 @@ Markdown subset of procedure text.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import shutil
+import sys
 import traceback
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import (
@@ -22,6 +26,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from sopkit.outputs.files import file_size
@@ -122,18 +127,45 @@ def environment(templates: Path) -> Environment:
     return env
 
 
-def compiled_cache(folder: Path) -> BytecodeCache:
-    """Jinja's cache of compiled templates in ``folder`` (each template is compiled
-    again when its source changes; Jinja checks that): compiling the ~50 templates of
-    a build took a third of a second, every build."""
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
+class _Compiled(FileSystemBytecodeCache):
+    """Jinja's file cache, where a damaged file means compiling again, not an error."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # Jinja unpickles and unmarshals it unguarded
+            bucket.reset()
+
+
+def compiled_cache(folder: Path, salt: str) -> BytecodeCache:
+    """Jinja's cache of compiled templates, in a folder of ``folder`` named for ``salt``:
+    compiling the ~50 templates of a build took a third of a second, every build.
+    Jinja compiles a template again when its source changes, but not when Jinja, the
+    environment's options or its filters do: those belong in ``salt``. The folders
+    of other salts are removed."""
+    here = folder / hashlib.sha256(salt.encode()).hexdigest()[:16]
+    if not here.is_dir():
+        for other in folder.iterdir() if folder.is_dir() else ():
+            if other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)
+        here.mkdir(parents=True, exist_ok=True)
+    return _Compiled(str(here))
 
 
 def keep_compiled(templates: Path, folder: Path) -> None:
     """Keep the compiled templates of ``templates`` in ``folder`` (:func:`compiled_cache`)
-    from now on in this process."""
-    environment(templates).bytecode_cache = compiled_cache(folder)
+    from now on in this process; the salt is this module's code (the environment and
+    its filters) and the versions of Python, Jinja and MarkupSafe."""
+    environment(templates).bytecode_cache = compiled_cache(folder, _salt())
+
+
+@lru_cache(maxsize=1)
+def _salt() -> str:
+    from sopkit.cachefiles import code_files
+
+    parts = [sys.version, version("jinja2"), version("markupsafe")]
+    parts += [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
+    return "\0".join(parts)
 
 
 def render(templates: Path, name: str, **context: object) -> str:

@@ -13,7 +13,8 @@ kept here and reused for a file whose text is unchanged:
 
 The models are made again each build (validating them is fast; unpickling them
 was not, see BENCHMARKS.md). Every key holds a digest of the code that reads and
-checks, so a new version of sopkit reads everything again. The cache is one file
+checks and the versions of the libraries it uses (:data:`LIBRARIES`), so a new
+version of sopkit or of one of them reads everything again. The cache is one file
 in ``build/cache/``, whose first line is the SHA-256 of the rest: a damaged file
 is ignored, as if empty.
 """
@@ -22,15 +23,31 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from sopkit.cachefiles import code_files, write_atomic
 from sopkit.source.errors import Problem, display_path
 
-_CODE = hashlib.sha256(b"\0".join(
-    path.read_bytes() for path in code_files(("sopkit.source.load", "sopkit.source.rules"))
-)).hexdigest()
+LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py")
+"""Whose versions shape what reading finds (YAML, models, the text of Markdown)."""
+
+
+@cache
+def _salt() -> str:
+    """The code that reads and checks, and the libraries it uses, as one digest."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in code_files(("sopkit.source.load", "sopkit.source.rules")):
+        digest.update(b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"\0{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\0{name}=-".encode())
+    return digest.hexdigest()
 
 
 class ReadCache:
@@ -82,7 +99,7 @@ class ReadCache:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join((_CODE, *parts)).encode()).hexdigest()
+    return hashlib.sha256("\0".join((_salt(), *parts)).encode()).hexdigest()
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sopkit.cachefiles import code_files, read_index, write_atomic
 from sopkit.outputs.archival.document import render_archival
+from sopkit.outputs.archival.verify import verify_archival
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.urls import ARCHIVAL_PDF
@@ -32,15 +33,26 @@ REPORTS = "reports.json"
 
 
 class ArchivalPDFs(dict[str, Path]):
-    """Site-relative name -> the cached archival PDF of every revision in force."""
+    """Site-relative name -> the cached archival PDF of every revision in force;
+    ``versions``: the approved text of each."""
+
+    versions: dict[str, Version]
 
     def reports(self) -> list[Report]:
         """Their reports, kept in the cache with them: read when asked for (after MkDocs
-        has run, so that 1000 reports do not add to the build's peak memory)."""
+        has run, so that 1000 reports do not add to the build's peak memory). A PDF
+        whose report is missing or damaged is read and checked again."""
         if not self:
             return []
         known = read_index(next(iter(self.values())).parent / REPORTS)
-        return [Report.from_json(known[path.name]) for path in self.values()]
+        reports = []
+        for name, path in self.items():
+            try:
+                reports.append(Report.from_json(known[path.name]))
+            except (KeyError, TypeError, ValueError):
+                reports.append(verify_archival(self.versions[name].proc, path.read_bytes(),
+                                               name))
+        return reports
 
 
 def prepare_archival(library: Library, published: Library, history: History, project: Project,
@@ -78,7 +90,9 @@ def prepare_archival(library: Library, published: Library, history: History, pro
     if todo or set(reports) != keep:  # written only when it changed
         write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
                                            ensure_ascii=False).encode())
-    return ArchivalPDFs({name: path for name, (path, _) in wanted.items()})
+    pdfs = ArchivalPDFs({name: path for name, (path, _) in wanted.items()})
+    pdfs.versions = {name: found for name, (_, found) in wanted.items()}
+    return pdfs
 
 
 def _salt(library: Library, project: Project) -> str:

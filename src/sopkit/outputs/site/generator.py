@@ -339,7 +339,7 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
                 plugin = _shard_plugin(share, gather)
                 config.plugins["sopkit/share"] = plugin
             if compiled is not None:
-                config.plugins["sopkit/compiled"] = _compiled_plugin(compiled)
+                config.plugins["sopkit/compiled"] = _compiled_plugin(compiled, config_file)
             build(config)
         except Exception as exc:  # also a failing theme template or plugin: MkDocs logged where
             why = exc if isinstance(exc, (Abort, ConfigurationError)) else (
@@ -433,8 +433,9 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
     return SharePlugin()
 
 
-def _compiled_plugin(folder: Path) -> Any:
-    """A plugin that keeps the theme's compiled templates in ``folder``."""
+def _compiled_plugin(folder: Path, config_file: Path) -> Any:
+    """A plugin that keeps the theme's compiled templates in ``folder``, under a salt of
+    the versions that shape the HTML and ``mkdocs.yml`` (its plugins add filters)."""
     import jinja2
     from mkdocs.plugins import BasePlugin
 
@@ -443,7 +444,7 @@ def _compiled_plugin(folder: Path) -> Any:
     class CompiledPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
                    ) -> jinja2.Environment:
-            env.bytecode_cache = compiled_cache(folder)
+            env.bytecode_cache = compiled_cache(folder, salt(config_file, None, ()))
             return env
 
     return CompiledPlugin()

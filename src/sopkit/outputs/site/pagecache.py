@@ -105,20 +105,28 @@ NAV_FIELDS = ("title", "subtitle", "icon", "status")
 """The front matter of other pages that Material's navigation shows."""
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)")
+"""A top-level key as sopkit's templates write them: unquoted, at the start of a line."""
 _FIELD_LINES = re.compile(rf"^(?:{'|'.join(NAV_FIELDS)})[ \t]*:.*(?:\n(?:[ \t#].*|))*",
                           re.MULTILINE)
 
 
 def _shown_in_nav(source: bytes) -> str:
     """The front matter fields of a page that the navigation of every page shows: the
-    lines that give them (a top-level key and the lines under it), or, where YAML could
-    take a value from elsewhere (anchors, aliases, merge keys), all the fields read."""
+    lines that give them (a top-level key and the lines under it) when every line at
+    the left margin is a plain key; else (quoted or complex keys, flow mappings,
+    anchors, aliases, tags, text that goes on at the margin) the fields as YAML reads
+    them."""
     text = source.decode("utf-8", errors="replace")
     if not text.startswith("---"):
         return ""
     end = text.find("\n---", 3)
     block = text[3:end] if end >= 0 else ""
-    if not any(mark in block for mark in "&*<!"):
+    lines = [line for line in block.split("\n") if line.strip() and not line.startswith("#")]
+    simple = (not any(mark in block for mark in "&*<!") and bool(lines)
+              and not lines[0].startswith((" ", "\t")) and all(
+                  _PLAIN_KEY.match(line) for line in lines if not line.startswith((" ", "\t"))))
+    if simple:
         return "\n".join(match.group(0) for match in _FIELD_LINES.finditer(block))
     try:
         meta = yaml.load(block, Loader=_Loader)

@@ -21,10 +21,11 @@ import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sopkit.cachefiles import code_files, read_index, write_atomic
+from sopkit.cachefiles import code_files, write_atomic
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, Stylesheets, hidden_rules, page_view
@@ -53,8 +54,8 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     """
     paths = sorted(stylesheets)
     salt = hashlib.sha256("\0".join(
-        [*(p.read_text(encoding="utf-8") for p in paths), *_CODE]).encode()).hexdigest()
-    known = read_index(cache) if cache else {}
+        [*(p.read_text(encoding="utf-8") for p in paths), *_code()]).encode()).hexdigest()
+    known = _read_checks(cache) if cache else {}
     found: dict[str, Any] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
@@ -83,8 +84,22 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         reports[index] = report
     if cache is not None and found != known:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache, json.dumps(found, ensure_ascii=False).encode())
+        body = json.dumps(found, ensure_ascii=False).encode()
+        write_atomic(cache, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
     return [report for report in reports if report is not None]
+
+
+def _read_checks(path: Path) -> dict[str, Any]:
+    """The kept checks; none if the file is missing or damaged (its first line is the
+    SHA-256 of the rest: the proof does not take a changed entry for a check)."""
+    try:
+        checksum, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() == checksum:
+            data = json.loads(body)
+            return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        pass
+    return {}
 
 
 def _known(entry: Any, doc_id: str, artefact: str, page: str, data: bytes) -> Report | None:
@@ -124,7 +139,10 @@ def _views(pages: list[bytes], stylesheets: list[Path], jobs: int
                 views[index] = _view_all(chunks[index])
         for index, future in enumerate(futures):
             if views[index] is None:
-                views[index] = future.result()
+                try:
+                    views[index] = future.result()
+                except Exception:  # the worker died (out of memory?): read them here
+                    views[index] = _view_all(chunks[index])
     return [view for chunk in views if chunk is not None for view in chunk]
 
 
@@ -158,4 +176,6 @@ def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
 
 # The code that decides what a page shows and what it must: a change to any of it
 # (read from the imports) checks every page again.
-_CODE = [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
+@cache
+def _code() -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
