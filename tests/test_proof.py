@@ -309,16 +309,22 @@ def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
 
     kept.unlink()
     afresh = evidence()
-    entries = json.loads(kept.read_text(encoding="utf-8"))
+    checksum, body = kept.read_bytes().split(b"\n", 1)
+    assert hashlib.sha256(body).hexdigest().encode() == checksum
+    entries = json.loads(body)
     pages = [r for r in afresh if r["artefact"] in ("page", "draft page")  # type: ignore
              or r["artefact"].startswith("revision ")]  # type: ignore
     assert len(pages) >= 4 and len(entries) == len(pages)
     assert any(item[:2] == ["step", "register-case"] for entry in entries.values()
                for item in entry)
     assert evidence() == afresh
-    kept.write_text(json.dumps({key: [["step", "x", "y", "ja"]] for key in entries}),
-                    encoding="utf-8")
-    assert evidence() == afresh
+    for damaged in ({key: [["step", "x", "y", "ja"]] for key in entries},  # not a bool
+                    {key: [["step", "x", "y"]] for key in entries}):  # an item cut short
+        body = json.dumps(damaged).encode()
+        kept.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        assert evidence() == afresh
+    kept.write_text(json.dumps({key: [] for key in entries}), encoding="utf-8")
+    assert evidence() == afresh  # an edited file: its checksum is wrong, nothing is used
 
 
 def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_path,
