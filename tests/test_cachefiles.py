@@ -8,51 +8,52 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sopkit.cachefiles import _imported_modules, code_files
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
-def test_every_form_of_import_is_found(tmp_path):
+PLAIN = (
+    '"""Docs."""\n'
+    "import json\n"
+    "from sopkit.source import (\n"
+    "    model,  # a comment\n"
+    "    errors as problems,\n"
+    ")\n"
+    "from sopkit.outputs.urls import link\n"
+    "import sopkit.outputs.evidence as ev, os\n"
+    "\n"
+    "def later() -> None:\n"
+    "    from sopkit.outputs.fetcher import SandboxFetcher  # only when called\n")
+TRICKY = (  # forms a pattern over lines would miss, and a docstring it would take
+    '"""Not an import: import sopkit.outputs.nothing and friends."""\n'
+    "from sopkit.source import (  # a comment with a ) in it\n"
+    "    model,\n"
+    ")\n"
+    "from sopkit.outputs.urls \\\n"
+    "    import link\n"
+    "import os; import sopkit.outputs.evidence\n"
+    "try: import sopkit.outputs.fetcher\n"
+    "except ImportError: pass\n"
+    "class Later:\n"
+    "    def f(self) -> None:\n"
+    "        with open(os.devnull):\n"
+    "            from sopkit.outputs.card.paper import PAPER\n")
+
+
+@pytest.mark.parametrize(("source", "imported"), [
+    (PLAIN, {"sopkit.source", "sopkit.source.model", "sopkit.source.errors",
+             "sopkit.outputs.urls", "sopkit.outputs.evidence", "sopkit.outputs.fetcher"}),
+    (TRICKY, {"sopkit.source", "sopkit.source.model", "sopkit.outputs.urls",
+              "sopkit.outputs.evidence", "sopkit.outputs.fetcher",
+              "sopkit.outputs.card.paper"}),
+], ids=["plain", "tricky"])
+def test_every_form_of_import_is_found(tmp_path, source, imported):
     module = tmp_path / "example.py"
-    module.write_text(
-        '"""Docs."""\n'
-        "import json\n"
-        "from sopkit.source import (\n"
-        "    model,  # a comment\n"
-        "    errors as problems,\n"
-        ")\n"
-        "from sopkit.outputs.urls import link\n"
-        "import sopkit.outputs.evidence as ev, os\n"
-        "\n"
-        "def later() -> None:\n"
-        "    from sopkit.outputs.fetcher import SandboxFetcher  # only when called\n",
-        encoding="utf-8")
-    assert set(_imported_modules(module)) == {
-        "sopkit.source", "sopkit.source.model", "sopkit.source.errors",
-        "sopkit.outputs.urls", "sopkit.outputs.evidence", "sopkit.outputs.fetcher"}
-
-
-def test_imports_a_pattern_would_miss_are_found(tmp_path):
-    module = tmp_path / "tricky.py"
-    module.write_text(
-        '"""Not an import: import sopkit.outputs.nothing and friends."""\n'
-        "from sopkit.source import (  # a comment with a ) in it\n"
-        "    model,\n"
-        ")\n"
-        "from sopkit.outputs.urls \\\n"
-        "    import link\n"
-        "import os; import sopkit.outputs.evidence\n"
-        "try: import sopkit.outputs.fetcher\n"
-        "except ImportError: pass\n"
-        "class Later:\n"
-        "    def f(self) -> None:\n"
-        "        with open(os.devnull):\n"
-        "            from sopkit.outputs.card.paper import PAPER\n",
-        encoding="utf-8")
-    assert set(_imported_modules(module)) == {
-        "sopkit.source", "sopkit.source.model", "sopkit.outputs.urls",
-        "sopkit.outputs.evidence", "sopkit.outputs.fetcher", "sopkit.outputs.card.paper"}
+    module.write_text(source, encoding="utf-8")
+    assert set(_imported_modules(module)) == imported
 
 
 def _parsed(path: Path) -> set[str]:

@@ -11,7 +11,6 @@ scratch, and the two sites are compared.
 from __future__ import annotations
 
 import gc
-import json
 import re
 import shutil
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 
 from conftest import FIXED_EPOCH, assert_same_files, edit
 from gitrepo import commit_all, init, refingerprint
+from sopkit.cachefiles import read_index, write_index
 from sopkit.cli import cli
 
 pytestmark = pytest.mark.slow
@@ -214,9 +214,9 @@ def test_archival_reports_lost_from_their_cache_are_checked_again(project, monke
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     first = build_site(Project(project))
     kept = project / "build" / "cache" / "archival" / "reports.json"
-    names = json.loads(kept.read_text(encoding="utf-8"))
+    names = read_index(kept)
     assert names
-    kept.write_text(json.dumps({name: {} for name in names}), encoding="utf-8")  # damaged
+    write_index(kept, {name: {} for name in names})  # entries damaged, the index whole
     again = build_site(Project(project))
     assert again.verified == first.verified
     evidence = (project / "site" / "kontroll.html").read_text(encoding="utf-8")

@@ -1,13 +1,17 @@
-"""What every cache keyed on content shares: the code that made an entry (a digest of
-it goes into the keys) and writing a cache file whole."""
+"""What every cache keyed on content shares: a digest of what made an entry besides
+the content (sopkit's code, the libraries' versions, a folder of templates), and
+reading and writing a cache's index whole."""
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import json
 import os
+import sys
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +70,53 @@ def _is_module(name: str) -> bool:
                or (Path(folder) / leaf / "__init__.py").is_file() for folder in folders or ())
 
 
+@cache
+def code_digest(roots: tuple[str, ...], libraries: tuple[str, ...] = ()) -> str:
+    """The digest of the Python version, the source of :func:`code_files` of ``roots``
+    and the versions of the distributions ``libraries``: what a cache's entries were
+    made with besides their content, so that an upgrade makes them again."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in code_files(roots):
+        digest.update(b"\0" + path.read_bytes())
+    for name in libraries:
+        try:
+            digest.update(f"\0{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\0{name}=-".encode())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """The digest of every file in ``folder`` (a folder of templates), by its path in
+    the folder and its bytes; of nothing when there is no such folder."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_file():
+            digest.update(b"\0" + path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def read_index(path: Path) -> dict[str, Any]:
-    """A cache's JSON index (a mapping); empty if it is missing or damaged."""
+    """A cache's index, as :func:`write_index` wrote it; empty if it is missing or
+    damaged, or was changed by anything else (its checksum no longer matches)."""
     try:
-        data = json.loads(path.read_bytes())
+        checksum, _, body = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != checksum:
+            return {}
+        data = json.loads(body)
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def write_index(path: Path, data: dict[str, Any]) -> None:
+    """Write a cache's index whole (:func:`write_atomic`): the SHA-256 of its JSON on
+    the first line, then the JSON. Keys keep their order: a page's search entries go
+    back into the search index as MkDocs wrote them."""
+    body = json.dumps(data).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -12,10 +12,8 @@ import hashlib
 import json
 import re
 import shutil
-import sys
 import traceback
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import (
@@ -156,16 +154,10 @@ def keep_compiled(templates: Path, folder: Path) -> None:
     """Keep the compiled templates of ``templates`` in ``folder`` (:func:`compiled_cache`)
     from now on in this process; the salt is this module's code (the environment and
     its filters) and the versions of Python, Jinja and MarkupSafe."""
-    environment(templates).bytecode_cache = compiled_cache(folder, _salt())
+    from sopkit.cachefiles import code_digest
 
-
-@lru_cache(maxsize=1)
-def _salt() -> str:
-    from sopkit.cachefiles import code_files
-
-    parts = [sys.version, version("jinja2"), version("markupsafe")]
-    parts += [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
-    return "\0".join(parts)
+    salt = code_digest((__name__,), ("jinja2", "markupsafe"))
+    environment(templates).bytecode_cache = compiled_cache(folder, salt)
 
 
 def render(templates: Path, name: str, **context: object) -> str:

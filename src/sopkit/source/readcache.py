@@ -14,40 +14,23 @@ kept here and reused for a file whose text is unchanged:
 The models are made again each build (validating them is fast; unpickling them
 was not, see BENCHMARKS.md). Every key holds a digest of the code that reads and
 checks and the versions of the libraries it uses (:data:`LIBRARIES`), so a new
-version of sopkit or of one of them reads everything again. The cache is one file
-in ``build/cache/``, whose first line is the SHA-256 of the rest: a damaged file
-is ignored, as if empty.
+version of sopkit or of one of them reads everything again. The cache is one index
+in ``build/cache/`` (:func:`sopkit.cachefiles.write_index`): a damaged one is
+ignored, as if empty.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from sopkit.cachefiles import code_files, write_atomic
+from sopkit.cachefiles import code_digest, read_index, write_index
 from sopkit.source.errors import Problem, display_path
 
 LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py")
 """Whose versions shape what reading finds (YAML, models, the text of Markdown)."""
-
-
-@cache
-def _salt() -> str:
-    """The code that reads and checks, and the libraries it uses, as one digest."""
-    digest = hashlib.sha256(sys.version.encode())
-    for path in code_files(("sopkit.source.load", "sopkit.source.rules")):
-        digest.update(b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"\0{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"\0{name}=-".encode())
-    return digest.hexdigest()
 
 
 class ReadCache:
@@ -55,7 +38,7 @@ class ReadCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._old: dict[str, Any] = _read(path) if path is not None else {}
+        self._old: dict[str, Any] = read_index(path) if path is not None else {}
         self._new: dict[str, Any] = {}
 
     def data(self, text: str) -> tuple[str, Any]:
@@ -91,27 +74,10 @@ class ReadCache:
 
     def save(self) -> None:
         """Keep what this reading used (and nothing else), if it differs."""
-        if self.path is None or self._new == self._old:
-            return
-        body = json.dumps(self._new, sort_keys=True).encode()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        if self.path is not None and self._new != self._old:
+            write_index(self.path, self._new)
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join((_salt(), *parts)).encode()).hexdigest()
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return {}
-    checksum, _, body = raw.partition(b"\n")
-    if hashlib.sha256(body).hexdigest().encode() != checksum:
-        return {}
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    salt = code_digest(("sopkit.source.load", "sopkit.source.rules"), LIBRARIES)
+    return hashlib.sha256("\0".join((salt, *parts)).encode()).hexdigest()

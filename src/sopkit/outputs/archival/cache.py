@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib.metadata import version
 from pathlib import Path
 
-from sopkit.cachefiles import code_files, read_index, write_atomic
+from sopkit.cachefiles import (
+    code_digest,
+    folder_digest,
+    read_index,
+    write_atomic,
+    write_index,
+)
 from sopkit.outputs.archival.document import render_archival
 from sopkit.outputs.archival.verify import verify_archival
 from sopkit.outputs.evidence import Report
@@ -36,7 +41,9 @@ class ArchivalPDFs(dict[str, Path]):
     """Site-relative name -> the cached archival PDF of every revision in force;
     ``versions``: the approved text of each."""
 
-    versions: dict[str, Version]
+    def __init__(self, wanted: dict[str, tuple[Path, Version]]) -> None:
+        super().__init__({name: path for name, (path, _) in wanted.items()})
+        self.versions = {name: found for name, (_, found) in wanted.items()}
 
     def reports(self) -> list[Report]:
         """Their reports, kept in the cache with them: read when asked for (after MkDocs
@@ -88,25 +95,17 @@ def prepare_archival(library: Library, published: Library, history: History, pro
         if stale.name not in keep:
             stale.unlink()
     if todo or set(reports) != keep:  # written only when it changed
-        write_atomic(cache / REPORTS, json.dumps({k: v for k, v in reports.items() if k in keep},
-                                           ensure_ascii=False).encode())
-    pdfs = ArchivalPDFs({name: path for name, (path, _) in wanted.items()})
-    pdfs.versions = {name: found for name, (_, found) in wanted.items()}
-    return pdfs
+        write_index(cache / REPORTS, {k: v for k, v in reports.items() if k in keep})
+    return ArchivalPDFs(wanted)
 
 
 def _salt(library: Library, project: Project) -> str:
     digest = hashlib.sha256(library.handbook.model_dump_json().encode())
     digest.update(json.dumps({k: a.model_dump(mode="json") for k, a in
                               sorted(library.applications.items())}).encode())
-    folder = project.templates / "pdf"
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    for path in code_files(RENDERING_MODULES):
-        digest.update(path.read_bytes() + b"\0")
-    digest.update(font_version().encode())
-    for name in RENDERING_LIBRARIES:
-        digest.update(f"{name}=={version(name)}\0".encode())
+    for part in (folder_digest(project.templates / "pdf"),
+                 code_digest(RENDERING_MODULES, RENDERING_LIBRARIES), font_version()):
+        digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 
 

@@ -13,14 +13,19 @@ when every card is made are the PDFs written to the output folder.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sopkit.cachefiles import code_files, read_index, write_atomic
+from sopkit.cachefiles import (
+    code_digest,
+    code_files,
+    folder_digest,
+    read_index,
+    write_atomic,
+    write_index,
+)
 from sopkit.outputs.card.content import card_document
 from sopkit.outputs.card.paper import PAPER
 from sopkit.outputs.card.verify import HINT as CARD_HINT
@@ -161,7 +166,7 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
         _prune(cache.glob("*.pdf"), keep=keep)
         reports = {name: r for name, r in reports.items() if cache / name in keep}
     if todo or len(reports) != before:  # written only when it changed (2000: 0.1 s)
-        write_atomic(cache / REPORTS, json.dumps(reports, ensure_ascii=False).encode())
+        write_index(cache / REPORTS, reports)
     if findings:
         raise ContentError(findings)
     cards = CachedCards(wanted)
@@ -184,7 +189,7 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
             reports.append(verify_card(library.get(doc_id), size, path.read_bytes()))
             known[path.name], checked = reports[-1].to_json(), True
     if checked:
-        write_atomic(cache / REPORTS, json.dumps(known, ensure_ascii=False).encode())
+        write_index(cache / REPORTS, known)
     return reports
 
 
@@ -209,17 +214,9 @@ def render_salt(setting: Setting) -> str:
     PDF (:func:`rendering_code`), the font, the libraries' versions, the site
     address (the QR code's).
     """
-    digest = hashlib.sha256(f"{setting.site}\0".encode())
-    card_dir = setting.project.templates / CARD_DIR
-    for path in sorted(p for p in card_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(card_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    for path in rendering_code():
-        digest.update(path.read_bytes() + b"\0")
-    digest.update(font_version().encode())
-    for library in RENDERING_LIBRARIES:
-        digest.update(f"{library}=={version(library)}\0".encode())
-    return digest.hexdigest()
+    parts = (setting.site, folder_digest(setting.project.templates / CARD_DIR),
+             code_digest(RENDERING_MODULES, RENDERING_LIBRARIES), font_version())
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def rendering_code() -> tuple[Path, ...]:

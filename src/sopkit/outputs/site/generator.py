@@ -57,7 +57,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sopkit.cachefiles import code_files
 from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
 from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
@@ -238,15 +237,11 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     if not _can_share(config):
         return {}, {}
     theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-    keys = page_keys(docs, pages, nav, salt(config_file, theme, _code()))
+    # The code that makes the pages (this module and every sopkit module it imports:
+    # the site's stylesheets and scripts are named in urls.py, the navigation is made
+    # in nav.py): a change to it renders every page again.
+    keys = page_keys(docs, pages, nav, salt(config_file, theme, (__name__,)))
     return keys, {page: cache.get(key) for page, key in keys.items() if cache.has(key)}
-
-
-def _code() -> tuple[Path, ...]:
-    """The code that makes the pages (this module and every sopkit module it imports:
-    the site's stylesheets and scripts are named in urls.py, the navigation is made
-    in nav.py): a change to it renders every page again."""
-    return code_files((__name__,))
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored],

@@ -33,16 +33,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from sopkit.cachefiles import read_index, write_atomic
+from sopkit.cachefiles import code_digest, folder_digest, read_index, write_atomic, write_index
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection, as_mkdocs
 
 INDEX = "index.json"
@@ -64,22 +62,13 @@ class Stored:
 _DEST = re.compile(r"(?:[^/\\]+/)*[^/\\]+\.html")
 
 
-def salt(config_file: Path, theme_dir: Path | None, code: Iterable[Path]) -> str:
-    """What every page depends on besides the navigation and its own Markdown."""
+def salt(config_file: Path, theme_dir: Path | None, code: tuple[str, ...]) -> str:
+    """What every page depends on besides the navigation and its own Markdown
+    (``code``: the sopkit modules that make the pages, see
+    :func:`sopkit.cachefiles.code_digest`)."""
     digest = hashlib.sha256(config_file.read_bytes())
-    if theme_dir is not None and theme_dir.is_dir():
-        for path in sorted(theme_dir.rglob("*")):
-            if path.is_file():
-                digest.update(b"\0" + path.relative_to(theme_dir).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes())
-    for name in DISTRIBUTIONS:
-        try:
-            digest.update(f"\0{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(f"\0{name}=-".encode())
-    digest.update(f"\0{sys.version}".encode())
-    for path in code:
-        digest.update(b"\0" + path.read_bytes())
+    digest.update(folder_digest(theme_dir).encode() if theme_dir is not None else b"-")
+    digest.update(code_digest(code, DISTRIBUTIONS).encode())
     return digest.hexdigest()
 
 
@@ -224,8 +213,7 @@ class PageCache:
                     path.unlink(missing_ok=True)
         if not self._changed and len(self._index) == before and (self.folder / INDEX).is_file():
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         self._changed = False
-        write_atomic(self.folder / INDEX, json.dumps(
-            {key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256}
-             for key, s in sorted(self._index.items())}, ensure_ascii=False).encode())
+        write_index(self.folder / INDEX, {
+            key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256}
+            for key, s in self._index.items()})

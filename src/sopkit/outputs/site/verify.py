@@ -17,15 +17,13 @@ not checked here.
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sopkit.cachefiles import code_files, write_atomic
+from sopkit.cachefiles import code_digest, read_index, write_index
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, Stylesheets, hidden_rules, page_view
@@ -53,9 +51,11 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     read pages together, when there are many (after a change every page shows).
     """
     paths = sorted(stylesheets)
-    salt = hashlib.sha256("\0".join(
-        [*(p.read_text(encoding="utf-8") for p in paths), *_code()]).encode()).hexdigest()
-    known = _read_checks(cache) if cache else {}
+    # The code that decides what a page shows and what it must: a change to any of it
+    # (read from the imports) checks every page again.
+    salt = hashlib.sha256("\0".join([*(p.read_text(encoding="utf-8") for p in paths),
+                                     code_digest((__name__,))]).encode()).hexdigest()
+    known = read_index(cache) if cache else {}
     found: dict[str, Any] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
@@ -82,24 +82,9 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
                        shows=_shows(proc, site, built(page), shown))
         found[key] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports[index] = report
-    if cache is not None and found != known:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        body = json.dumps(found, ensure_ascii=False).encode()
-        write_atomic(cache, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    if cache is not None and found != known:  # a changed entry is not used: see write_index
+        write_index(cache, found)
     return [report for report in reports if report is not None]
-
-
-def _read_checks(path: Path) -> dict[str, Any]:
-    """The kept checks; none if the file is missing or damaged (its first line is the
-    SHA-256 of the rest: the proof does not take a changed entry for a check)."""
-    try:
-        checksum, _, body = path.read_bytes().partition(b"\n")
-        if hashlib.sha256(body).hexdigest().encode() == checksum:
-            data = json.loads(body)
-            return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        pass
-    return {}
 
 
 def _known(entry: Any, doc_id: str, artefact: str, page: str, data: bytes) -> Report | None:
@@ -172,10 +157,3 @@ def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
         return (target.is_relative_to(root) and target.is_file()
                 and digest(stored.kind, target.read_bytes()) == stored.sha256)
     return page_shows(proc, page, shown, same_bytes)
-
-
-# The code that decides what a page shows and what it must: a change to any of it
-# (read from the imports) checks every page again.
-@cache
-def _code() -> list[str]:
-    return [path.read_text(encoding="utf-8") for path in code_files((__name__,))]
