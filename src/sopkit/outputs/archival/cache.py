@@ -33,7 +33,8 @@ from sopkit.source.project import Project
 
 RENDERING_MODULES = ("sopkit.outputs.archival.document", "sopkit.outputs.archival.verify")
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py",
-                       "pdfminer.six", "fontpkg-inter", "fonttools")
+                       "pdfminer.six", "fontpkg-inter", "fonttools", "lxml", "cssselect2",
+                       "tinycss2")
 REPORTS = "reports.json"
 
 

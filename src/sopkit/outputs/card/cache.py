@@ -50,7 +50,8 @@ RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout"
                      "sopkit.outputs.card.verify")
 # The distributions whose code shapes a card (their versions are in the key).
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
-                       "fontpkg-inter", "fonttools", "pdfminer.six")
+                       "fontpkg-inter", "fonttools", "pdfminer.six", "lxml", "cssselect2",
+                       "tinycss2")
 
 
 SIZES = tuple(PAPER)  # A4, A5

@@ -33,6 +33,9 @@ from sopkit.source.files import digest
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure, StoredFile
 
+READING = ("lxml", "cssselect2", "tinycss2")
+"""The libraries that read a page (:mod:`sopkit.outputs.htmltext`): their versions are in
+the key of a page's checks."""
 HINT = ("a template in templates/site/, or a rule in the site's stylesheets, drops or hides "
         "this text")
 
@@ -54,7 +57,7 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     # The code that decides what a page shows and what it must: a change to any of it
     # (read from the imports) checks every page again.
     salt = hashlib.sha256("\0".join([*(p.read_text(encoding="utf-8") for p in paths),
-                                     code_digest((__name__,))]).encode()).hexdigest()
+                                     code_digest((__name__,), READING)]).encode()).hexdigest()
     known = read_index(cache) if cache else {}
     found: dict[str, Any] = {}
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]

@@ -1,0 +1,81 @@
+"""Reading built HTML as a reader sees it (:mod:`sopkit.outputs.htmltext`), on pages
+written here: the expectations come from what a browser shows, not from the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sopkit.outputs.htmltext import code_blocks, hidden_rules, html_text, page_view
+
+
+def _page(body: str) -> str:
+    return (f'<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Side</title>'
+            f"</head><body>{body}</body></html>")
+
+
+@pytest.mark.parametrize("article", [True, False])
+def test_many_elements_hidden_by_a_stylesheet_stay_hidden(tmp_path: Path, article: bool):
+    # Thousands of elements, every third hidden by a rule of the site's stylesheet: a
+    # reader that remembered the hidden ones by the address of a short-lived object
+    # would let some of them through once those addresses were handed out again.
+    css = tmp_path / "site.css"
+    css.write_text(".skjult { display: none }\n", encoding="utf-8")
+    rows = "".join(f'<p class="skjult">Skjult{n}</p>' if n % 3 == 0 else
+                   f'<p><span>Synlig{n}</span></p>' for n in range(3000))
+    nav = "".join(f"<li><a href='#{n}'>Meny{n}</a></li>" for n in range(500))
+    text = html_text(_page(f"<nav><ul>{nav}</ul></nav><main><article>{rows}</article></main>"),
+                     hidden_rules([css]), article=article)
+    words = set(text.split())
+    assert not {w for w in words if w.startswith("Skjult")}
+    assert {f"Synlig{n}" for n in range(3000) if n % 3} <= words
+    assert ("Meny1" in words) is not article  # outside the article: not the page's text
+
+
+def test_text_outside_the_body_and_in_comments_is_not_shown():
+    html = _page("<!-- Hemmelig kommentar --><p>Synlig</p><script>var skjult = 1;</script>"
+                 "<template><p>Mal</p></template><noscript>Uten skript</noscript>")
+    assert html_text(html) == "Synlig"
+
+
+def test_implied_end_tags_close_as_in_a_browser():
+    # A <div> closes the open <p>, so the hidden <div> hides only its own text; an
+    # unclosed <li> ends at the next; a stray end tag changes nothing.
+    html = _page("<p>Først<div hidden>Skjult</div>Etter</p><ul><li>En<li>To</ul></span>Slutt")
+    assert html_text(html).split() == ["Først", "Etter", "En", "To", "Slutt"]
+
+
+def test_a_closed_details_shows_its_summary_only():
+    html = _page("<details><summary>Vis mer</summary><p>Inni</p></details>"
+                 "<details open><summary>Åpen</summary><p>Synlig inni</p></details>")
+    assert html_text(html) == "Vis mer Åpen Synlig inni"
+
+
+def test_links_pictures_and_code_are_read_once():
+    html = _page('<main><article><p><a href="kort/A4.pdf"><img src="bilde.png" alt="Bilde">'
+                 " Kort A4</a></p><pre><code>Tittel: Hastesak\nSystem: DIPS</code></pre>"
+                 "</article></main>")
+    text, shown = page_view(html, article=True)
+    assert [(s.tag, s.url, s.text) for s in shown] == [
+        ("img", "bilde.png", "Bilde"), ("a", "kort/A4.pdf", "Kort A4")]
+    assert code_blocks(html, article=True) == {"Tittel: Hastesak\nSystem: DIPS"}
+    assert text.startswith("Kort A4")
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<!-- bare en kommentar -->"])
+def test_an_empty_document_has_no_text(html: str):
+    assert html_text(html) == ""
+    assert page_view(html, article=True) == ("", [])
+
+
+@pytest.mark.parametrize("html", [
+    '<link rel="stylesheet" href="kort.css"><main><p>Ring OK</p></main>',
+    "<title>Kort</title><article><p>Ring OK</p></article>",
+    "<!doctype html><html><head><meta charset=utf-8></head><section>Ring OK</section></html>",
+    "<meta charset=utf-8><nav>Ring</nav><details open>OK</details>",
+])
+def test_html5_elements_without_a_body_tag_are_shown(html: str):
+    # A browser ends the head at the first element that does not belong there, even one
+    # that older HTML did not know; text there is on screen.
+    assert html_text(html) == "Ring OK"
