@@ -79,3 +79,27 @@ def test_html5_elements_without_a_body_tag_are_shown(html: str):
     # A browser ends the head at the first element that does not belong there, even one
     # that older HTML did not know; text there is on screen.
     assert html_text(html) == "Ring OK"
+
+
+def test_every_article_of_a_page_counts_with_what_hides_it(tmp_path: Path):
+    css = tmp_path / "site.css"
+    css.write_text(".skjult { display: none }\n", encoding="utf-8")
+    html = _page('<header>Topp</header><main><article><p>Første</p></article>'
+                 '<div>Mellom</div><article><p class="skjult">Skjult</p><p>Andre</p>'
+                 '</article></main><div hidden><article>Gjemt</article></div>')
+    assert html_text(html, hidden_rules([css]), article=True) == "Første Andre"
+
+
+@pytest.mark.parametrize("rule", [
+    ".trinn { display: none }",
+    ".trinn { dis\\70 lay: none }",  # an escape spells the property
+    ".trinn { display: /* en kommentar */ none; color: red }",
+    "@media screen { .trinn { visibility: hidden } }",
+])
+def test_a_pages_own_style_that_hides_is_read(rule: str):
+    # Procedure pages have a <style> of their own (the printed footer): one that hides
+    # text counts however it is written, one that hides nothing changes nothing.
+    html = (f"<html><head><style>{rule}</style><style>@media print {{ @page {{ margin: 1cm }} }}"
+            f'</style></head><body><article><p class="trinn">Skjult trinn</p><p>Synlig</p>'
+            f"</article></body></html>")
+    assert html_text(html, article=True) == "Synlig"

@@ -159,6 +159,20 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     assert rendered == pages  # no index: nothing is trusted
     victims[1].unlink()
     victims[2].write_bytes(b"")  # a file cut short (a full disk) is not used either
+    dests = [read_index(cache / "index.json")[v.stem]["dest"] for v in victims[1:]]
+    _, rendered = build(project)
+    assert rendered == 0  # the site being replaced still has both pages whole
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    # A page changed in the published site comes whole from the cache instead.
+    other = next(p for p in sorted(cache.glob("*.html")) if p not in victims)
+    changed = project / "site" / read_index(cache / "index.json")[other.stem]["dest"]
+    changed.unlink()  # not written through: the cache's copy shares nothing with the site
+    changed.write_text("<p>Endret</p>", encoding="utf-8")
+    _, rendered = build(project)
+    assert rendered == 0
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    for dest in dests:  # now neither has them whole
+        (project / "site" / dest).write_text("<p>Endret</p>", encoding="utf-8")
     _, rendered = build(project)
     assert rendered == 2
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before

@@ -120,8 +120,21 @@ class Stylesheets:
 NO_RULES = Stylesheets()
 
 
-@lru_cache(maxsize=16)
 def _matcher(selectors: tuple[Any, ...], extra_css: tuple[str, ...]) -> cssselect2.Matcher | None:
+    # A page's own <style> (each procedure page has one, for its printed footer) that
+    # cannot hide anything adds no rule: the matcher of the site's rules is made once.
+    return _matcher_of(selectors, tuple(css for css in extra_css if _may_hide(css)))
+
+
+def _may_hide(css: str) -> bool:
+    """Whether ``css`` may have a rule that hides text: it has a hiding declaration, or
+    an escape or a comment that could spell one (they are read as tinycss2 reads them)."""
+    return "\\" in css or "/*" in css or hides(css)
+
+
+@lru_cache(maxsize=16)
+def _matcher_of(selectors: tuple[Any, ...], extra_css: tuple[str, ...]
+                ) -> cssselect2.Matcher | None:
     every = [*selectors, *(s for css in extra_css for s in _hiding_selectors(css))]
     if not every:
         return None
@@ -173,18 +186,19 @@ class Shown:
 def _visible_parts(root: Element, rules: Stylesheets, *, article: bool,
                    shown: list[Shown] | None = None
                    ) -> Iterator[tuple[str, Element | None]]:
-    """The visible text of ``root`` in document order, with the ``<code>`` it is in.
+    """The visible text of ``root`` (or of its ``<article>`` elements) in document order,
+    with the ``<code>`` it is in.
 
     ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     styles = [element.text or "" for element in root.iter("style")]
     matcher = rules.matcher(styles)
+    tops = _articles(root) if article else [root]
     matched: set[Element] = set()
     if matcher is not None:
         wrapper = cssselect2.ElementWrapper.from_html_root(root)
         # The elements themselves, not their id(): lxml makes an element's Python object
         # when asked and may drop it, and another may then get its id.
-        matched = {w.etree_element for w in _relevant(wrapper, root, article)
-                   if matcher.match(w)}
+        matched = {w.etree_element for w in _relevant(wrapper, tops) if matcher.match(w)}
     links: list[list[str]] = []  # the text so far of each open link
 
     def hidden(element: Element, parent: Element | None) -> bool:
@@ -201,58 +215,64 @@ def _visible_parts(root: Element, rules: Stylesheets, *, article: bool,
             link.append(part)
         return part, code
 
-    def walk(element: Element, parent: Element | None, inside: bool,
-             code: Element | None) -> Iterator[tuple[str, Element | None]]:
+    def walk(element: Element, parent: Element | None, code: Element | None
+             ) -> Iterator[tuple[str, Element | None]]:
         if hidden(element, parent):
             return
-        inside = inside or (article and element.tag == "article")
-        link = inside and shown is not None and element.tag == "a"
-        if inside and shown is not None and element.tag == "img":
+        link = shown is not None and element.tag == "a"
+        if shown is not None and element.tag == "img":
             shown.append(Shown("img", element.get("src", ""), normalize(element.get("alt", ""))))
         if link:
             links.append([])
         code = element if element.tag == "code" else code
         closed = element.tag == "details" and "open" not in element.attrib
         block = element.tag in _BLOCK
-        if inside and block:
+        if block:
             yield text(" ", None)
-        if inside and element.text and not closed:
+        if element.text and not closed:
             yield text(element.text, code)
         for child in element:
-            yield from walk(child, element, inside, code)
-            if inside and child.tail and not closed:
+            yield from walk(child, element, code)
+            if child.tail and not closed:
                 yield text(child.tail, code)
-        if inside and block:
+        if block:
             yield text(" ", None)
         if link and shown is not None:
             shown.append(Shown("a", element.get("href", ""), normalize("".join(links.pop()))))
 
-    yield from walk(root, None, not article, None)
+    for top in tops:
+        # Only what is in the article is walked; what is around it (Material's header,
+        # navigation and footer, most of a page) only hides it when an ancestor is hidden.
+        chain = [*reversed(list(top.iterancestors())), top]
+        parents = [None, *chain[:-1]]
+        if any(hidden(element, parent) for parent, element in zip(parents, chain, strict=True)):
+            continue
+        code = next((a for a in reversed(chain[:-1]) if a.tag == "code"), None)
+        yield from walk(top, top.getparent(), code)
 
 
-def _relevant(wrapper: cssselect2.ElementWrapper, root: Element, article: bool
+def _articles(root: Element) -> list[Element]:
+    """The ``<article>`` elements not inside another, in document order."""
+    return [element for element in root.iter("article")
+            if next(element.iterancestors("article"), None) is None]
+
+
+def _relevant(wrapper: cssselect2.ElementWrapper, tops: list[Element]
               ) -> Iterator[cssselect2.ElementWrapper]:
-    """The elements whose being hidden matters: all of them, or for a page's
-    ``<article>`` the article, what is in it and its ancestors (Material's header,
-    navigation and footer are most of a page, and matching them costs)."""
-    target = next(root.iter("article"), None) if article else None
-    if target is None:
-        yield from wrapper.iter_subtree()
-        return
-    path: set[Element] = set()
-    element: Element | None = target
-    while element is not None:
-        path.add(element)
-        element = element.getparent()
+    """The elements whose being hidden matters: ``tops``, what is in them and their
+    ancestors (for a page's articles, Material's header, navigation and footer are
+    most of the page, and matching them costs)."""
+    path = {ancestor for top in tops for ancestor in top.iterancestors()}
+    targets = set(tops)
     stack = [wrapper]
     while stack:
         current = stack.pop()
-        if current.etree_element is target:
+        if current.etree_element in targets:
             yield from current.iter_subtree()  # the article and all in it
             continue
         yield current
         stack.extend(child for child in current.iter_children()
-                     if child.etree_element in path)
+                     if child.etree_element in path or child.etree_element in targets)
 
 
 def html_text(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False) -> str:

@@ -61,7 +61,7 @@ from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
 from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import place
+from sopkit.outputs.workers import put
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     ``compiled``: a folder for the theme's compiled templates (Jinja's bytecode cache).
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
-    keys, reuse = _reusable(config_file, docs, pages, nav, cache)
+    keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous)
     todo = [page for page in pages if page not in reuse]
     wanted = min(jobs, shard_count(len(todo)))
     if processes is None or (processes.pool is None and wanted > 1):
@@ -181,7 +181,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
 
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
-           reuse: dict[str, Stored], cache: PageCache | None, previous: Path | None,
+           reuse: dict[str, Reused], cache: PageCache | None, previous: Path | None,
            compiled: Path | None) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
@@ -194,7 +194,7 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
                            compiled=compiled)
                for k, other in enumerate(others, start=1)] if pool is not None else []
     try:
-        gathered = _Gathered(futures, {page: reuse[page].entries for page in reuse})
+        gathered = _Gathered(futures, {page: reuse[page].stored.entries for page in reuse})
         outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait,
                           compiled)
         gathered.wait()  # also when this build failed before asking
@@ -217,9 +217,19 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
 
 
+@dataclass(frozen=True)
+class Reused:
+    """A page taken from the cache: as kept, and the file that holds it whole."""
+
+    stored: Stored
+    source: Path
+
+
 def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
-              cache: PageCache | None) -> tuple[dict[str, str], dict[str, Stored]]:
-    """The pages' keys and the pages ``cache`` has; none when pages built apart might not
+              cache: PageCache | None, previous: Path | None
+              ) -> tuple[dict[str, str], dict[str, Reused]]:
+    """The pages' keys and the pages ``cache`` has (from ``previous``, the site being
+    replaced, or the cache: :meth:`.PageCache.source`); none when pages built apart might not
     come out as from one build (see :func:`_can_share`), when the configuration reads
     more than mkdocs.yml (:func:`.pagecache.cacheable`), or when it cannot be read
     (the build itself then says why)."""
@@ -241,14 +251,16 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     # the site's stylesheets and scripts are named in urls.py, the navigation is made
     # in nav.py): a change to it renders every page again.
     keys = page_keys(docs, pages, nav, salt(config_file, theme, (__name__,)))
-    return keys, {page: cache.get(key) for page, key in keys.items() if cache.has(key)}
+    found = {page: cache.source(key, previous) for page, key in keys.items()}
+    return keys, {page: Reused(cache.get(keys[page]), source)
+                  for page, source in found.items() if source is not None}
 
 
-def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Stored],
+def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
           outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
-    place({stored.dest: cache.path(keys[page]) for page, stored in reuse.items()}, site,
-          previous=previous, digests={stored.dest: stored.sha256 for stored in reuse.values()})
+    put({reused.stored.dest: reused.source for reused in reuse.values()}, site,
+        previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()

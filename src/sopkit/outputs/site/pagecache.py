@@ -182,15 +182,22 @@ class PageCache:
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.html"
 
-    def has(self, key: str) -> bool:
-        """Whether the cache has the page of ``key``, whole (its bytes are checked)."""
-        if key not in self.index:
-            return False
-        try:
-            data = self.path(key).read_bytes()
-        except OSError:
-            return False
-        return hashlib.sha256(data).hexdigest() == self.index[key].sha256
+    def source(self, key: str, previous: Path | None = None) -> Path | None:
+        """Where the page of ``key`` can be taken from whole (its bytes are checked): the
+        site being replaced (``previous``) when it has the page, else the cache; ``None``
+        when neither has it. The old site's file is tried first: most often it is the
+        one put into the new site (see :func:`sopkit.outputs.workers.place`)."""
+        stored = self.index.get(key)
+        if stored is None:
+            return None
+        places = [previous / stored.dest] if previous is not None else []
+        for path in [*places, self.path(key)]:
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256:
+                    return path
+            except OSError:
+                continue
+        return None
 
     def get(self, key: str) -> Stored:
         return self.index[key]
