@@ -39,12 +39,13 @@ def build(root: Path) -> tuple[int, int]:
 
 
 def clean_copy(root: Path, where: Path) -> Path:
-    """The project without its site and the caches of incremental builds: pages, what
-    reading found, compiled templates, page checks (its card and PDF caches kept: they
-    have their own tests, and rendering every card again would only take time)."""
+    """The project without its site, its staging docs and the caches of incremental
+    builds: pages, their Markdown, what reading found, compiled templates, page checks
+    (its card and PDF caches kept: they have their own tests, and rendering every card
+    again would only take time)."""
     cache = root / "build" / "cache"
-    left_out = {root / "site", cache / "pages", cache / "read.json", cache / "jinja",
-                cache / "page-checks.json"}
+    left_out = {root / "site", root / "build" / "docs", cache / "pages", cache / "read.json",
+                cache / "jinja", cache / "page-checks.json", cache / "markdown.json"}
 
     def ignore(folder: str, names: list[str]) -> list[str]:
         return [name for name in names if Path(folder) / name in left_out]

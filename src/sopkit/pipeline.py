@@ -140,11 +140,14 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     keep_compiled(project.templates, project.build / "cache" / "jinja" / "sopkit")
     history = History(library)
     published, drafts = in_force(library, history)
-    files = {**site.render(library, published, drafts, history, project),
+    docs = project.build / "docs"
+    kept = site.RenderCache(project.build / "cache" / "markdown.json", docs, project.templates,
+                            ("sopkit.outputs.site.pages",))
+    files = {**site.render(library, published, drafts, history, project, kept),
              **ticket.render(published, project), **evidence_page(project.templates)}
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    docs = project.build / "docs"
     site.write_docs(docs, files, assets=project.templates / ASSETS)
+    kept.save()
     del files  # 1000 procedures: 30 MB of Markdown, no longer needed while MkDocs runs
 
     phase("rendering wall cards")

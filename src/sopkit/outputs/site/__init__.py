@@ -16,6 +16,7 @@ from sopkit.outputs.site.nav import NavEntry, NavPage
 from sopkit.outputs.site.pagecache import PageCache
 from sopkit.outputs.site.pages import navigation as _navigation
 from sopkit.outputs.site.pages import page_files, write_docs
+from sopkit.outputs.site.rendercache import RenderCache
 from sopkit.outputs.site.verify import verify_site as verify
 from sopkit.outputs.ticket import composer
 from sopkit.outputs.urls import EVIDENCE_PAGE
@@ -26,11 +27,13 @@ from sopkit.source.project import Project
 
 
 def render(library: Library, published: Library, drafts: dict[str, Procedure],
-           history: History, project: Project) -> dict[str, str]:
+           history: History, project: Project, kept: RenderCache | None = None
+           ) -> dict[str, str]:
     """Docs-relative path -> Markdown of every page of the site but the composer's.
 
     ``published`` holds the texts in force, ``drafts`` the drafts under way
     (:func:`sopkit.quality.history.in_force`); the quality pages show ``library``.
+    ``kept``: procedure pages' Markdown from the last build (:mod:`.rendercache`).
     """
     files = page_files(
         published, project,
@@ -39,6 +42,7 @@ def render(library: Library, published: Library, drafts: dict[str, Procedure],
         composer_pages=composer.composer_pages(published),
         drafts={doc_id: (draft, composer.ticket_block_html(draft, library, project)
                          if draft.ticket else "") for doc_id, draft in drafts.items()},
+        kept=kept,
     )
     files.update(quality.site_files(library, project, history))
     files.update(theme_files())
@@ -53,5 +57,5 @@ def navigation(library: Library) -> list[NavEntry]:
 
 archived_texts = quality.archived_texts
 
-__all__ = ["PageCache", "Processes", "archived_texts", "build", "navigation", "render",
-           "shard_count", "verify", "write_docs"]
+__all__ = ["PageCache", "Processes", "RenderCache", "archived_texts", "build", "navigation",
+           "render", "shard_count", "verify", "write_docs"]

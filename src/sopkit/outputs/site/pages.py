@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from markupsafe import Markup
 
 from sopkit.outputs.files import page_links
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection
+from sopkit.outputs.site.rendercache import RenderCache
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import (
     APPLICATIONS_PAGE,
@@ -106,6 +108,7 @@ def page_files(
     ticket_blocks: Mapping[str, str] | None = None,
     composer_pages: Mapping[str, str] | None = None,
     drafts: Mapping[str, tuple[Procedure, str]] | None = None,
+    kept: RenderCache | None = None,
 ) -> dict[str, str]:
     """Every generated page: docs-relative path -> Markdown text.
 
@@ -113,7 +116,8 @@ def page_files(
     ``cards`` maps a procedure ID to its card sizes; ``ticket_blocks`` to the
     HTML of its ticket; ``composer_pages`` to the docs path of its composer;
     ``drafts`` to a draft under way for it and that draft's ticket HTML: those
-    get a page of their own (``utkast/<ID>``), left out of search.
+    get a page of their own (``utkast/<ID>``), left out of search. ``kept``: the
+    Markdown of procedure pages from the last build, by their input (:mod:`.rendercache`).
     """
     cards = cards or {}
     ticket_blocks = ticket_blocks or {}
@@ -125,8 +129,9 @@ def page_files(
 
     def procedure_page(page: str, proc: Procedure, **context: object) -> None:
         revised = proc.revised or proc.id in drafts  # a draft is a second revision
-        files[page] = render(
-            project.templates, "site/procedure.md.j2",
+        files[page] = (kept.render if kept is not None else partial(
+            render, project.templates))(
+            "site/procedure.md.j2",
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
             changes_href=href(page, CHANGES_PAGE.format(id=proc.id)) if revised else "",
             sections=steps_first(proc),
