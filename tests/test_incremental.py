@@ -246,6 +246,13 @@ def test_a_build_unfreezes_only_what_it_froze(project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     build_site(Project(project))
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()  # off while the build read, on again
+    gc.disable()
+    try:
+        build_site(Project(project))
+        assert not gc.isenabled()  # a program that had it off keeps it off
+    finally:
+        gc.enable()
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()

@@ -167,3 +167,23 @@ def test_command_line_prints_message_not_traceback(project, seed_file):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert f"procedure/documents/{seed_file.name}:" in done.stderr
+
+
+def test_a_texts_content_is_worked_out_afresh_for_every_copy(project):
+    """``content_json`` (what output caches are keyed on) is kept per text: a copy with
+    other fields or other files must never carry its original's."""
+    import copy
+
+    from sopkit.source.model import StoredFile
+
+    proc = read_library(project / "procedure").procedures[0]
+    before = proc.content_json()
+    assert proc.content_json() is proc.content_json()  # worked out once
+    approved = proc.model_copy(update={"status": "obsolete"})
+    assert '"status":"obsolete"' in approved.content_json()
+    assert copy.copy(approved).content_json() == approved.content_json()
+    figure = StoredFile("bilde.png", "ab" * 32, 10, "PNG", "image/png")
+    with_file = proc.with_files({"bilde.png": figure})
+    assert with_file.content_json() == before + f"'bilde.png':{'ab' * 32}"
+    assert copy.deepcopy(with_file).content_json() == with_file.content_json()
+    assert proc.content_json() == before

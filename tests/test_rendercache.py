@@ -161,3 +161,11 @@ def test_a_build_renders_only_the_procedure_pages_whose_input_changed(project, m
     assert build() == ["dokumenter/D31044.md", "utkast/D31044.md"]
     page = (project / "site" / "utkast" / "D31044.html").read_text(encoding="utf-8")
     assert "Straks." in page
+
+
+def test_pages_found_whole_are_named_for_write_docs(tmp_path, templates):
+    _build(tmp_path, templates, **BASE)
+    kept = RenderCache(tmp_path / "cache" / "markdown.json", tmp_path / "docs", templates, CODE)
+    kept.render("site/side.md.j2", page="dokumenter/D1.md", **BASE)
+    kept.render("site/side.md.j2", page="dokumenter/D2.md", **BASE)  # never built
+    assert kept.unchanged == {"dokumenter/D1.md"}

@@ -8,7 +8,9 @@ traceback (the core knows nothing of the command line).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -76,9 +78,15 @@ def display_path(path: Path | str) -> str:
     """A path relative to the working directory when possible, for messages."""
     p = Path(path)
     try:  # the path as given, not where a link leads (it may lead nowhere, or in a loop)
-        return str(p.absolute().relative_to(Path.cwd().resolve()))
+        return str(p.absolute().relative_to(_resolved(os.getcwd())))
     except (ValueError, OSError):
         return str(p)
+
+
+@lru_cache(maxsize=4)
+def _resolved(cwd: str) -> Path:
+    """The working directory with links resolved (asked once per file read: 1000 files)."""
+    return Path(cwd).resolve()
 
 
 class SopkitError(Exception):

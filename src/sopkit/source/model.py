@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -434,6 +434,7 @@ class Procedure(Base):
     revisions: list[Revision] = Field(min_length=1, description="Oldest first.")
 
     _files: dict[str, StoredFile] = PrivateAttr(default_factory=dict)
+    _content: str | None = PrivateAttr(default=None)
 
     @property
     def files(self) -> Mapping[str, StoredFile]:
@@ -441,9 +442,23 @@ class Procedure(Base):
         return self._files
 
     def content_json(self) -> str:
-        """All fields and the SHA-256 of each file: what a cache of outputs is keyed on."""
-        digests = ",".join(f"{name!r}:{f.sha256}" for name, f in self._files.items())
-        return f"{self.model_dump_json()}\0{digests}"
+        """All fields and the SHA-256 of each file: what a cache of outputs is keyed on.
+        Worked out once per text (a build asks five times per procedure): the fields are
+        frozen, and a copy (with other fields or files) works it out again."""
+        if self._content is None:
+            digests = ",".join(f"{name!r}:{f.sha256}" for name, f in self._files.items())
+            self._content = f"{self.model_dump_json()}\0{digests}"
+        return self._content
+
+    def __copy__(self) -> Self:
+        copy = super().__copy__()
+        copy._content = None
+        return copy
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copy = super().__deepcopy__(memo)
+        copy._content = None
+        return copy
 
     def with_files(self, files: Mapping[str, StoredFile]) -> Procedure:
         """This text with the files it refers to (read and checked elsewhere)."""

@@ -60,6 +60,8 @@ class RenderCache:
             key: digest for key, digest in read_index(index).items()
             if isinstance(digest, str)}
         self.used: dict[str, str] = {}
+        self.unchanged: set[str] = set()
+        """The pages whose file in ``docs`` was found to hold their Markdown."""
         self.rendered = 0
         self._shared: dict[int, tuple[object, bytes]] = {}
 
@@ -85,6 +87,7 @@ class RenderCache:
                 data = None
             if data is not None and hashlib.sha256(data).hexdigest() == kept:
                 self.used[key] = kept
+                self.unchanged.add(page)
                 return data.decode("utf-8")
         text = render(self.templates, name, **context)
         self.rendered += 1
