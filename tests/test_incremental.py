@@ -261,3 +261,29 @@ def test_a_build_unfreezes_only_what_it_froze(project, monkeypatch):
         assert gc.get_freeze_count() > frozen // 2  # still frozen (less what was freed)
     finally:
         gc.unfreeze()
+
+
+def test_a_page_changed_in_the_old_site_during_the_build_is_not_published(project,
+                                                                           monkeypatch):
+    """A page is taken from the site being replaced when it holds the page's bytes; if
+    that file changes after the check (while MkDocs runs), the build stops."""
+    from sopkit.outputs.site import generator
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    build(project)
+    victim = project / "site" / "dokumenter" / "D31044.html"
+    real = generator._mkdocs
+
+    def meddling(*args, **kwargs):
+        with victim.open("ab") as file:
+            file.write(b"<!-- meddled -->")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(generator, "_mkdocs", meddling)
+    result = CliRunner().invoke(cli, ["--project", str(project), "build"])
+    assert result.exit_code != 0
+    assert "dokumenter/D31044.md: changed in" in result.output
+    assert "build again" in result.output
+    monkeypatch.setattr(generator, "_mkdocs", real)
+    build(project)  # the cache still has the page whole
+    assert b"meddled" not in victim.read_bytes()

@@ -170,20 +170,27 @@ def test_command_line_prints_message_not_traceback(project, seed_file):
 
 
 def test_a_texts_content_is_worked_out_afresh_for_every_copy(project):
-    """``content_json`` (what output caches are keyed on) is kept per text: a copy with
-    other fields or other files must never carry its original's."""
+    """``content_digest`` (what output caches are keyed on) is kept per text: a copy with
+    other fields or other files must never carry its original's, and keeping it must
+    not change whether two texts are equal."""
     import copy
+    import hashlib
 
     from sopkit.source.model import StoredFile
 
     proc = read_library(project / "procedure").procedures[0]
-    before = proc.content_json()
-    assert proc.content_json() is proc.content_json()  # worked out once
-    approved = proc.model_copy(update={"status": "obsolete"})
-    assert '"status":"obsolete"' in approved.content_json()
-    assert copy.copy(approved).content_json() == approved.content_json()
+    twin = proc.model_copy()
+    before = proc.content_digest()
+    assert before == hashlib.sha256(proc.content_json().encode()).hexdigest()
+    assert proc == twin  # one worked out, the other not: still equal
+    for changed in (proc.model_copy(update={"status": "obsolete"}),
+                    proc.model_copy(update={"status": "obsolete"}, deep=True),
+                    copy.copy(proc).model_copy(update={"status": "obsolete"})):
+        assert '"status":"obsolete"' in changed.content_json()
+        assert changed.content_digest() == hashlib.sha256(
+            changed.content_json().encode()).hexdigest() != before
     figure = StoredFile("bilde.png", "ab" * 32, 10, "PNG", "image/png")
     with_file = proc.with_files({"bilde.png": figure})
-    assert with_file.content_json() == before + f"'bilde.png':{'ab' * 32}"
-    assert copy.deepcopy(with_file).content_json() == with_file.content_json()
-    assert proc.content_json() == before
+    assert with_file.content_digest() not in (before, twin.with_files({}).content_digest())
+    assert copy.deepcopy(with_file).content_digest() == with_file.content_digest()
+    assert proc.content_digest() == before

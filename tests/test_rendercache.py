@@ -18,6 +18,7 @@ from gitrepo import init
 from sopkit.cachefiles import write_index
 from sopkit.cli import cli
 from sopkit.outputs.site import rendercache
+from sopkit.outputs.site.pages import write_docs
 from sopkit.outputs.site.rendercache import RenderCache, Uncacheable, fingerprint
 from sopkit.outputs.templates import render
 
@@ -168,4 +169,20 @@ def test_pages_found_whole_are_named_for_write_docs(tmp_path, templates):
     kept = RenderCache(tmp_path / "cache" / "markdown.json", tmp_path / "docs", templates, CODE)
     kept.render("site/side.md.j2", page="dokumenter/D1.md", **BASE)
     kept.render("site/side.md.j2", page="dokumenter/D2.md", **BASE)  # never built
-    assert kept.unchanged == {"dokumenter/D1.md"}
+    assert list(kept.unchanged) == ["dokumenter/D1.md"]
+
+
+def test_write_docs_reads_only_pages_not_given_as_found_whole(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("gammel", encoding="utf-8")
+    (docs / "b.md").write_text("gammel", encoding="utf-8")
+    same = "gammel"
+    # b.md is said to hold "gammel", but files now has another text for it: written.
+    write_docs(docs, {"a.md": same, "b.md": "ny"}, unchanged={"a.md": same, "b.md": "gammel"})
+    assert (docs / "b.md").read_text(encoding="utf-8") == "ny"
+    (docs / "a.md").write_text("endret bak ryggen", encoding="utf-8")
+    write_docs(docs, {"a.md": same, "b.md": "ny"}, unchanged={"a.md": same})
+    assert (docs / "a.md").read_text(encoding="utf-8") == "endret bak ryggen"  # trusted
+    write_docs(docs, {"a.md": same, "b.md": "ny"})
+    assert (docs / "a.md").read_text(encoding="utf-8") == "gammel"

@@ -124,7 +124,8 @@ def _long_lived() -> Iterator[Callable[[], None]]:
     frozen after reading (the function this gives: :func:`gc.freeze`), they are left
     out of its rounds until the build ends (``sopkit serve`` builds again and again).
     The collector is off until then: the first objects made after reading would have
-    set off a round through all of it (0.08 s). Nothing is frozen when something else
+    set off a round through all of it (0.08 s); cycles left by reading stay, frozen,
+    until the build ends (memory only). Nothing is frozen when something else
     froze objects before (a program that runs builds): unfreezing would undo that too."""
     ours = gc.get_freeze_count() == 0
     enabled = gc.isenabled()

@@ -1,7 +1,8 @@
 """The text of built HTML as a reader gets it, for the checks that run after a build.
 
-One place reads text out of HTML: the page is parsed with libxml2's HTML parser
-(lxml) into a tree, and text a reader does not see does not count:
+One place reads text out of HTML: the page is parsed as a browser parses it
+(HTML5, by Lexbor through selectolax) into a tree, and text a reader does not see
+does not count:
 
 * inside ``<script>``, ``<style>``, ``<template>``, ``<noscript>`` or ``<head>``;
 * inside an element with ``hidden``, ``aria-hidden="true"`` or an inline style
@@ -26,15 +27,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import cssselect2
 import tinycss2
-from lxml import etree
+from selectolax.lexbor import LexborHTMLParser
 
 from sopkit.source.text import normalize
 
-Element = Any
-"""An lxml element (lxml ships no type information)."""
+Element = ElementTree.Element
 
 _NEVER_SHOWN = {"script", "style", "template", "noscript", "head", "title"}
 _BLOCK = {"p", "div", "li", "ol", "ul", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -61,45 +62,56 @@ def hides(declarations: str) -> bool:
 # ---------------------------------------------------------------- parsing
 
 
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True,
-                           default_doctype=False, collect_ids=False, encoding="utf-8")
-"""libxml2's HTML parser (its tokenizer follows HTML5): implied end tags closed as a
-browser closes them, a stray end tag ignored, comments and processing instructions
-left out. About ten times as fast as the standard library's parser on a page."""
+@dataclass(frozen=True)
+class _Tree:
+    """A parsed document: its root and each element's parent (ElementTree has none)."""
+
+    root: Element
+    parents: dict[Element, Element]
+
+    def ancestors(self, element: Element) -> list[Element]:
+        """``element``'s ancestors, its parent first."""
+        found = []
+        parent = self.parents.get(element)
+        while parent is not None:
+            found.append(parent)
+            parent = self.parents.get(parent)
+        return found
 
 
-_HEAD_CONTENT = {"base", "basefont", "bgsound", "link", "meta", "title", "noscript",
-                 "noframes", "style", "script", "template"}
-"""What HTML5 keeps in ``<head>``; anything else closes it."""
+def _parse(html: str) -> _Tree:
+    """``html`` as a browser builds it: Lexbor's HTML5 parser (selectolax), then the
+    same tree in ElementTree for the rest (CSS selectors, walking). Comments and the
+    content of ``<template>`` are left out."""
+    document = LexborHTMLParser(html).root if html.strip() else None
+    if document is None:
+        root = ElementTree.Element("html")
+        return _Tree(root, {})
+    root = ElementTree.Element(document.tag or "html", _attributes(document))
+    parents: dict[Element, Element] = {}
+    stack = [(document, root)]
+    while stack:
+        node, element = stack.pop()
+        last: Element | None = None
+        child = node.child
+        while child is not None:
+            tag = child.tag
+            if tag == "-text":
+                text = child.text_content or ""
+                if last is None:
+                    element.text = (element.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+            elif tag and tag[0] not in "-_!":  # not a comment or a doctype
+                last = ElementTree.SubElement(element, tag, _attributes(child))
+                parents[last] = element
+                stack.append((child, last))
+            child = child.next
+    return _Tree(root, parents)
 
 
-def _parse(html: str) -> Element:
-    root = etree.fromstring(html.encode("utf-8"), _PARSER) if html.strip() else None
-    if root is None:
-        return etree.Element("html")
-    head = root.find("head")
-    if head is not None:
-        _close_head(root, head)
-    return root
-
-
-def _close_head(root: Element, head: Element) -> None:
-    """Move what libxml2 left in ``<head>`` but a browser shows into ``<body>``: libxml2
-    keeps an element it does not know (``main``, ``article``, ``nav``...) in a head whose
-    end tag is implied, where HTML5 ends the head at the first element that does not
-    belong there."""
-    stray = next((i for i, child in enumerate(head) if child.tag not in _HEAD_CONTENT), None)
-    if stray is None:
-        return
-    moved = list(head)[stray:]
-    body = root.find("body")
-    if body is None:
-        body = etree.SubElement(root, "body")
-    text, body.text = body.text, None
-    for index, element in enumerate(moved):
-        body.insert(index, element)  # with its tail
-    if text:
-        moved[-1].tail = (moved[-1].tail or "") + text
+def _attributes(node: Any) -> dict[str, str]:
+    return {name: value or "" for name, value in node.attributes.items()}
 
 
 # ---------------------------------------------------------------- what hides
@@ -126,10 +138,15 @@ def _matcher(selectors: tuple[Any, ...], extra_css: tuple[str, ...]) -> cssselec
     return _matcher_of(selectors, tuple(css for css in extra_css if _may_hide(css)))
 
 
+_MAY_HIDE = re.compile(r"display|visibility|opacity|font-size|color|height|\\|/\*",
+                       re.IGNORECASE)
+
+
 def _may_hide(css: str) -> bool:
-    """Whether ``css`` may have a rule that hides text: it has a hiding declaration, or
-    an escape or a comment that could spell one (they are read as tinycss2 reads them)."""
-    return "\\" in css or "/*" in css or hides(css)
+    """Whether ``css`` may have a rule that hides text: it names a property that can,
+    or has an escape or a comment that could spell one (the rules are then read as
+    tinycss2 reads them)."""
+    return _MAY_HIDE.search(css) is not None
 
 
 @lru_cache(maxsize=16)
@@ -183,22 +200,22 @@ class Shown:
     text: str
 
 
-def _visible_parts(root: Element, rules: Stylesheets, *, article: bool,
+def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
                    shown: list[Shown] | None = None
                    ) -> Iterator[tuple[str, Element | None]]:
     """The visible text of ``root`` (or of its ``<article>`` elements) in document order,
     with the ``<code>`` it is in.
 
     ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
+    root = tree.root
     styles = [element.text or "" for element in root.iter("style")]
     matcher = rules.matcher(styles)
-    tops = _articles(root) if article else [root]
+    tops = _articles(tree) if article else [root]
     matched: set[Element] = set()
     if matcher is not None:
         wrapper = cssselect2.ElementWrapper.from_html_root(root)
-        # The elements themselves, not their id(): lxml makes an element's Python object
-        # when asked and may drop it, and another may then get its id.
-        matched = {w.etree_element for w in _relevant(wrapper, tops) if matcher.match(w)}
+        matched = {w.etree_element for w in _relevant(wrapper, tree, tops)
+                   if matcher.match(w)}
     links: list[list[str]] = []  # the text so far of each open link
 
     def hidden(element: Element, parent: Element | None) -> bool:
@@ -243,26 +260,26 @@ def _visible_parts(root: Element, rules: Stylesheets, *, article: bool,
     for top in tops:
         # Only what is in the article is walked; what is around it (Material's header,
         # navigation and footer, most of a page) only hides it when an ancestor is hidden.
-        chain = [*reversed(list(top.iterancestors())), top]
+        chain = [*reversed(tree.ancestors(top)), top]
         parents = [None, *chain[:-1]]
         if any(hidden(element, parent) for parent, element in zip(parents, chain, strict=True)):
             continue
         code = next((a for a in reversed(chain[:-1]) if a.tag == "code"), None)
-        yield from walk(top, top.getparent(), code)
+        yield from walk(top, tree.parents.get(top), code)
 
 
-def _articles(root: Element) -> list[Element]:
+def _articles(tree: _Tree) -> list[Element]:
     """The ``<article>`` elements not inside another, in document order."""
-    return [element for element in root.iter("article")
-            if next(element.iterancestors("article"), None) is None]
+    return [element for element in tree.root.iter("article")
+            if not any(a.tag == "article" for a in tree.ancestors(element))]
 
 
-def _relevant(wrapper: cssselect2.ElementWrapper, tops: list[Element]
+def _relevant(wrapper: cssselect2.ElementWrapper, tree: _Tree, tops: list[Element]
               ) -> Iterator[cssselect2.ElementWrapper]:
     """The elements whose being hidden matters: ``tops``, what is in them and their
     ancestors (for a page's articles, Material's header, navigation and footer are
     most of the page, and matching them costs)."""
-    path = {ancestor for top in tops for ancestor in top.iterancestors()}
+    path = {ancestor for top in tops for ancestor in tree.ancestors(top)}
     targets = set(tops)
     stack = [wrapper]
     while stack:

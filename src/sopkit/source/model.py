@@ -8,6 +8,7 @@ The YAML keys are English identifiers; the text is Norwegian, as staff read it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -412,6 +413,21 @@ class People(Base):
     verified_by: str = Field(description="Verifisert av (may be empty).")
 
 
+class _Memo:
+    """What a text's fields give, worked out once; never part of the text's equality
+    (pydantic compares private attributes)."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self) -> None:
+        self.digest: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Memo)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Procedure(Base):
     id: DocId = Field(description="DokumentID, e.g. 'D29653'.")
     title: Text
@@ -434,7 +450,7 @@ class Procedure(Base):
     revisions: list[Revision] = Field(min_length=1, description="Oldest first.")
 
     _files: dict[str, StoredFile] = PrivateAttr(default_factory=dict)
-    _content: str | None = PrivateAttr(default=None)
+    _memo: _Memo = PrivateAttr(default_factory=lambda: _Memo())
 
     @property
     def files(self) -> Mapping[str, StoredFile]:
@@ -442,22 +458,26 @@ class Procedure(Base):
         return self._files
 
     def content_json(self) -> str:
-        """All fields and the SHA-256 of each file: what a cache of outputs is keyed on.
-        Worked out once per text (a build asks five times per procedure): the fields are
-        frozen, and a copy (with other fields or files) works it out again."""
-        if self._content is None:
-            digests = ",".join(f"{name!r}:{f.sha256}" for name, f in self._files.items())
-            self._content = f"{self.model_dump_json()}\0{digests}"
-        return self._content
+        """All fields and the SHA-256 of each file: what a cache of outputs is keyed on."""
+        digests = ",".join(f"{name!r}:{f.sha256}" for name, f in self._files.items())
+        return f"{self.model_dump_json()}\0{digests}"
+
+    def content_digest(self) -> str:
+        """The SHA-256 of :meth:`content_json`, worked out once per text (a build asks
+        for it five times per procedure): the fields are frozen, and a copy (with
+        other fields or files) works it out again."""
+        if self._memo.digest is None:
+            self._memo.digest = hashlib.sha256(self.content_json().encode()).hexdigest()
+        return self._memo.digest
 
     def __copy__(self) -> Self:
         copy = super().__copy__()
-        copy._content = None
+        copy._memo = _Memo()
         return copy
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
         copy = super().__deepcopy__(memo)
-        copy._content = None
+        copy._memo = _Memo()
         return copy
 
     def with_files(self, files: Mapping[str, StoredFile]) -> Procedure:

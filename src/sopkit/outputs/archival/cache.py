@@ -33,7 +33,7 @@ from sopkit.source.project import Project
 
 RENDERING_MODULES = ("sopkit.outputs.archival.document", "sopkit.outputs.archival.verify")
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py",
-                       "pdfminer.six", "fontpkg-inter", "fonttools", "lxml", "cssselect2",
+                       "pdfminer.six", "fontpkg-inter", "fonttools", "selectolax", "cssselect2",
                        "tinycss2")
 REPORTS = "reports.json"
 
@@ -77,7 +77,7 @@ def prepare_archival(library: Library, published: Library, history: History, pro
             continue
         found = history.version(proc.id, last.revision)
         refs = json.dumps([titles.get(r.document, "") for r in found.proc.references])
-        key = hashlib.sha256(f"{salt}\0{found.proc.content_json()}\0"
+        key = hashlib.sha256(f"{salt}\0{found.proc.content_digest()}\0"
                              f"{found.revision.model_dump_json()}\0{refs}".encode()).hexdigest()
         name = ARCHIVAL_PDF.format(id=proc.id, revision=last.revision)
         wanted[name] = (cache / f"{key}.pdf", found)

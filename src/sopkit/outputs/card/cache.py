@@ -50,7 +50,7 @@ RENDERING_MODULES = ("sopkit.outputs.card.content", "sopkit.outputs.card.layout"
                      "sopkit.outputs.card.verify")
 # The distributions whose code shapes a card (their versions are in the key).
 RENDERING_LIBRARIES = ("weasyprint", "pydyf", "jinja2", "markupsafe", "markdown-it-py", "segno",
-                       "fontpkg-inter", "fonttools", "pdfminer.six", "lxml", "cssselect2",
+                       "fontpkg-inter", "fonttools", "pdfminer.six", "selectolax", "cssselect2",
                        "tinycss2")
 
 
@@ -227,7 +227,7 @@ def rendering_code() -> tuple[Path, ...]:
 
 def card_key(proc: Procedure, size: str, salt: str) -> str:
     """The cache key of one card: the procedure's content, the size and the salt."""
-    content = proc.content_json().encode()
+    content = proc.content_digest().encode()
     return hashlib.sha256(salt.encode() + b"\0" + size.encode() + b"\0" + content).hexdigest()
 
 

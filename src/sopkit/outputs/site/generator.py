@@ -59,7 +59,14 @@ from typing import TYPE_CHECKING, Any
 
 from sopkit.outputs.logs import warnings_logged
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
-from sopkit.outputs.site.pagecache import PageCache, Stored, cacheable, page_keys, salt
+from sopkit.outputs.site.pagecache import (
+    PageCache,
+    Stored,
+    Whole,
+    cacheable,
+    page_keys,
+    salt,
+)
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
 from sopkit.outputs.workers import put
 from sopkit.source.errors import SopkitError
@@ -222,7 +229,7 @@ class Reused:
     """A page taken from the cache: as kept, and the file that holds it whole."""
 
     stored: Stored
-    source: Path
+    source: Whole
 
 
 def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
@@ -259,7 +266,11 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
           outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
-    put({reused.stored.dest: reused.source for reused in reuse.values()}, site,
+    changed = sorted(page for page, reused in reuse.items() if not reused.source.unchanged())
+    if changed:  # since it was checked, before MkDocs ran
+        raise SopkitError(f"{', '.join(changed)}: changed in {previous or 'the page cache'} "
+                          "while the site was being built\n    hint: build again")
+    put({reused.stored.dest: reused.source.path for reused in reuse.values()}, site,
         previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():

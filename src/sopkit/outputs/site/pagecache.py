@@ -154,6 +154,26 @@ def page_keys(docs: Path, pages: Sequence[str], nav: Sequence[NavEntry], salt: s
     return keys
 
 
+@dataclass(frozen=True)
+class Whole:
+    """A file found to hold a page whole, and its inode, size and modification time then:
+    :meth:`unchanged` tells whether it still does (a build uses it a second later)."""
+
+    path: Path
+    stamp: tuple[int, int, int]
+
+    def unchanged(self) -> bool:
+        try:
+            return _stamp(self.path) == self.stamp
+        except OSError:
+            return False
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    found = path.stat()
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
 @dataclass
 class PageCache:
     """The pages of earlier builds in ``folder`` (``build/cache/pages``)."""
@@ -182,7 +202,7 @@ class PageCache:
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.html"
 
-    def source(self, key: str, previous: Path | None = None) -> Path | None:
+    def source(self, key: str, previous: Path | None = None) -> Whole | None:
         """Where the page of ``key`` can be taken from whole (its bytes are checked): the
         site being replaced (``previous``) when it has the page, else the cache; ``None``
         when neither has it. The old site's file is tried first: most often it is the
@@ -193,8 +213,10 @@ class PageCache:
         places = [previous / stored.dest] if previous is not None else []
         for path in [*places, self.path(key)]:
             try:
-                if hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256:
-                    return path
+                before = _stamp(path)
+                if (hashlib.sha256(path.read_bytes()).hexdigest() == stored.sha256
+                        and _stamp(path) == before):
+                    return Whole(path, before)
             except OSError:
                 continue
         return None

@@ -9,7 +9,7 @@ one place that knows how the site generator is called, so it can be swapped
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -211,21 +211,24 @@ def _nav_page(proc: Procedure) -> NavPage:
 
 
 def write_docs(docs: Path, files: Mapping[str, str | bytes], *,
-               assets: Path | None = None, unchanged: Collection[str] = ()) -> None:
+               assets: Path | None = None, unchanged: Mapping[str, str] | None = None
+               ) -> None:
     """Make the staging docs folder hold exactly ``files`` (and ``assets``, a folder).
 
     Files whose content is unchanged since the last build are left alone, and
     files no longer generated are removed: after an edit only the pages that
     changed are written (rewriting all of them took about a second at 1000
-    procedures). ``unchanged``: pages of ``files`` known to be in ``docs`` already
-    (:attr:`.RenderCache.unchanged`), not read again.
+    procedures). ``unchanged``: pages known to be in ``docs`` already with the text
+    given there (:attr:`.RenderCache.unchanged`), not read again while ``files`` holds
+    that very text for them.
     """
     wanted: dict[Path, bytes] = {}
     if assets is not None and assets.is_dir():
         for path in sorted(assets.rglob("*")):
             if path.is_file():
                 wanted[docs / ASSETS / path.relative_to(assets)] = path.read_bytes()
-    known = {docs / relative for relative in unchanged}
+    known = {docs / relative for relative, text in (unchanged or {}).items()
+             if files.get(relative) is text}
     for relative, content in files.items():
         wanted[docs / relative] = content if isinstance(content, bytes) else content.encode()
     if docs.is_dir():

@@ -60,8 +60,9 @@ class RenderCache:
             key: digest for key, digest in read_index(index).items()
             if isinstance(digest, str)}
         self.used: dict[str, str] = {}
-        self.unchanged: set[str] = set()
-        """The pages whose file in ``docs`` was found to hold their Markdown."""
+        self.unchanged: dict[str, str] = {}
+        """The pages whose file in ``docs`` was found to hold their Markdown: page -> that
+        Markdown (the very string given for it)."""
         self.rendered = 0
         self._shared: dict[int, tuple[object, bytes]] = {}
 
@@ -87,14 +88,16 @@ class RenderCache:
                 data = None
             if data is not None and hashlib.sha256(data).hexdigest() == kept:
                 self.used[key] = kept
-                self.unchanged.add(page)
-                return data.decode("utf-8")
+                text = self.unchanged[page] = data.decode("utf-8")
+                return text
         text = render(self.templates, name, **context)
         self.rendered += 1
         self.used[key] = hashlib.sha256(text.encode()).hexdigest()
         return text
 
     def _fingerprint(self, value: object) -> bytes:
+        # A long list or mapping is taken to be one value shared by every page (the
+        # titles of all documents) and not changed while pages are rendered.
         if isinstance(value, (list, tuple, dict)) and len(value) >= SHARED:
             seen = self._shared.get(id(value))
             if seen is None or seen[0] is not value:
@@ -126,7 +129,7 @@ def fingerprint(value: object) -> bytes:
     if isinstance(value, dt.date):
         return f"{type(value).__name__}:{value.isoformat()}".encode()
     if isinstance(value, Procedure):
-        return b"P" + _text(value.content_json())
+        return b"P" + _text(value.content_digest())
     if isinstance(value, BaseModel):
         return _text(type(value).__qualname__) + _text(value.model_dump_json())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

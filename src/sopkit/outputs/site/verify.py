@@ -33,7 +33,7 @@ from sopkit.source.files import digest
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure, StoredFile
 
-READING = ("lxml", "cssselect2", "tinycss2")
+READING = ("selectolax", "cssselect2", "tinycss2")
 """The libraries that read a page (:mod:`sopkit.outputs.htmltext`): their versions are in
 the key of a page's checks."""
 HINT = ("a template in templates/site/, or a rule in the site's stylesheets, drops or hides "
@@ -71,7 +71,7 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
         key = hashlib.sha256(salt.encode() + data + b"\0"
-                             + proc.content_json().encode()).hexdigest()
+                             + proc.content_digest().encode()).hexdigest()
         # A page with files is checked every time: the files' bytes are not in its key.
         report = _known(known.get(key), proc.id, artefact, built(page), data)
         if report is None or proc.files:
