@@ -117,3 +117,40 @@ def test_an_inline_element_that_hides_holds_the_blocks_inside_it(html: str):
     # A browser keeps a <p>, <div> or <table> inside the <b>, <i>, <small> or <a> it
     # starts in (an older parser closed those first, which showed the hidden step).
     assert html_text(_page(f"<article>{html}</article>"), article=True) == "Synlig"
+
+
+@pytest.mark.parametrize(("body", "shown"), [
+    # What Chromium shows of each (its innerText), by the HTML5 rules.
+    ("<style>foreignObject{display:none}</style><svg><foreignObject><p>Skjult</p>"
+     "</foreignObject></svg><p>Synlig</p>", "Synlig"),
+    ("<style>[viewBox] text{display:none}</style><svg viewBox='0 0 9 9'><text>Skjult</text>"
+     "</svg><p>Synlig</p>", "Synlig"),
+    ("<svg><desc>Skjult</desc><title>Skjult</title>Skjult<text>Tegnet</text>"
+     "<foreignObject><p>Synlig</p></foreignObject></svg>", "Tegnet Synlig"),
+    ("<p><noscript>x</p>Skjult</noscript></p><p>Synlig</p>", "Synlig"),
+    ("<noscript><p>Slå på JavaScript</noscript><p>Synlig</p>", "Synlig"),
+    ("<iframe>Skjult</iframe><noembed>Skjult</noembed><noframes>Skjult</noframes>"
+     "<video>Skjult</video><audio>Skjult</audio><canvas>Skjult</canvas>"
+     "<object data='x.svg'>Skjult</object><p>Synlig</p>", "Synlig"),
+    ("<datalist><option>Skjult</option></datalist><ruby>Kanji<rp>(</rp><rt>kana</rt>"
+     "<rp>)</rp></ruby>", "Kanjikana"),
+    ("<dialog>Skjult</dialog><dialog open>Synlig</dialog>", "Synlig"),
+    ("<details><summary>Vis</summary><summary>Skjult</summary><p>Skjult</p></details>",
+     "Vis"),
+    ("<style>@layer trinn { .s { display: none } } @supports (display: grid) "
+     "{ .t { visibility: hidden } }</style><p class=s>Skjult</p><p class=t>Skjult</p>"
+     "<p>Synlig</p>", "Synlig"),
+    ('<p style="display:/**/none">Skjult</p><p style="displa\\y:none">Skjult</p>'
+     "<p>Synlig</p>", "Synlig"),
+])
+def test_what_a_browser_does_not_show_does_not_count(body: str, shown: str):
+    assert html_text(_page(f"<article>{body}</article>"), article=True) == shown
+
+
+def test_a_page_nested_deeper_than_python_recurses_is_read():
+    depth = 3000
+    html = _page("<article>" + "<div>" * depth + "Trinn" + "</div>" * depth + "</article>")
+    assert html_text(html, article=True) == "Trinn"
+    hidden = _page("<article>" + "<div>" * depth + "<span hidden>Skjult</span>Synlig"
+                   + "</div>" * depth + "</article>")
+    assert html_text(hidden, article=True) == "Synlig"

@@ -37,7 +37,13 @@ from sopkit.source.text import normalize
 
 Element = ElementTree.Element
 
-_NEVER_SHOWN = {"script", "style", "template", "noscript", "head", "title"}
+_NEVER_SHOWN = {"script", "style", "template", "noscript", "head", "title", "iframe",
+                "noembed", "noframes", "datalist", "rp", "video", "audio", "canvas",
+                "object"}
+"""Elements whose content is not on screen (for ``object``, ``video``, ``audio`` and
+``canvas``: fallback content, shown only where they fail)."""
+_SVG_TEXT = {"text", "tspan", "textpath"}
+"""Where text inside an ``<svg>`` is drawn (and in its ``foreignObject``)."""
 _BLOCK = {"p", "div", "li", "ol", "ul", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
           "br", "hr", "table", "tr", "td", "th", "pre", "section", "article", "nav", "header",
           "footer", "aside", "details", "summary", "label", "button", "input", "textarea",
@@ -57,6 +63,19 @@ def hides(declarations: str) -> bool:
     """Whether CSS declarations hide an element's text."""
     return bool(_HIDING.search(declarations) or (_ZERO_HEIGHT.search(declarations)
                                                  and _OVERFLOW_HIDDEN.search(declarations)))
+
+
+@lru_cache(maxsize=1024)
+def _style_hides(style: str) -> bool:
+    """Whether a ``style`` attribute hides its element, read as CSS (comments and
+    escapes spelling a property are read as a browser reads them)."""
+    if not style:
+        return False
+    declarations = tinycss2.parse_declaration_list(style, skip_comments=True,
+                                                   skip_whitespace=True)
+    return hides(";".join(
+        f"{d.lower_name}:{tinycss2.serialize(d.value)}{' !important' if d.important else ''}"
+        for d in declarations if d.type == "declaration"))
 
 
 # ---------------------------------------------------------------- parsing
@@ -81,13 +100,14 @@ class _Tree:
 
 def _parse(html: str) -> _Tree:
     """``html`` as a browser builds it: Lexbor's HTML5 parser (selectolax), then the
-    same tree in ElementTree for the rest (CSS selectors, walking). Comments and the
-    content of ``<template>`` are left out."""
-    document = LexborHTMLParser(html).root if html.strip() else None
+    same tree in ElementTree for the rest (CSS selectors, walking), names in lower case.
+    Comments and the content of ``<template>`` are left out."""
+    # With scripting on, as in a browser: <noscript> holds text, not elements.
+    document = LexborHTMLParser(html, scripting=True).root if html.strip() else None
     if document is None:
         root = ElementTree.Element("html")
         return _Tree(root, {})
-    root = ElementTree.Element(document.tag or "html", _attributes(document))
+    root = ElementTree.Element((document.tag or "html").lower(), _attributes(document))
     parents: dict[Element, Element] = {}
     stack = [(document, root)]
     while stack:
@@ -103,7 +123,9 @@ def _parse(html: str) -> _Tree:
                 else:
                     last.tail = (last.tail or "") + text
             elif tag and tag[0] not in "-_!":  # not a comment or a doctype
-                last = ElementTree.SubElement(element, tag, _attributes(child))
+                # SVG keeps names such as foreignObject in mixed case; CSS selectors are
+                # matched in lower case.
+                last = ElementTree.SubElement(element, tag.lower(), _attributes(child))
                 parents[last] = element
                 stack.append((child, last))
             child = child.next
@@ -111,7 +133,7 @@ def _parse(html: str) -> _Tree:
 
 
 def _attributes(node: Any) -> dict[str, str]:
-    return {name: value or "" for name, value in node.attributes.items()}
+    return {name.lower(): value or "" for name, value in node.attributes.items()}
 
 
 # ---------------------------------------------------------------- what hides
@@ -167,6 +189,10 @@ def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:
                              for s in _hiding_selectors(path.read_text(encoding="utf-8"))))
 
 
+_GROUPING = {"layer", "supports", "container", "scope", "document"}
+"""At-rules whose rules may apply on a screen: read as if they do."""
+
+
 @lru_cache(maxsize=64)
 def _hiding_selectors(css: str) -> tuple[Any, ...]:
     found: list[Any] = []
@@ -178,9 +204,10 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
                     found.extend(cssselect2.compile_selector_list(rule.prelude))
                 except cssselect2.SelectorError:
                     continue  # a selector cssselect2 cannot read: it matches nothing here
-            elif (rule.type == "at-rule" and rule.lower_at_keyword == "media"
-                  and rule.content is not None
-                  and _SCREEN.match(tinycss2.serialize(rule.prelude))):
+            elif rule.type == "at-rule" and rule.content is not None and (
+                    rule.lower_at_keyword in _GROUPING or (
+                        rule.lower_at_keyword == "media"
+                        and _SCREEN.match(tinycss2.serialize(rule.prelude)))):
                 visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
                                                skip_whitespace=True))
 
@@ -222,9 +249,10 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
         attrs = element.attrib
         return (element.tag in _NEVER_SHOWN or "hidden" in attrs
                 or attrs.get("aria-hidden", "").strip().lower() == "true"
-                or hides(attrs.get("style", "")) or element in matched
+                or _style_hides(attrs.get("style", "")) or element in matched
+                or (element.tag == "dialog" and "open" not in attrs)
                 or (parent is not None and parent.tag == "details" and "open" not in
-                    parent.attrib and element.tag != "summary"))
+                    parent.attrib and element is not parent.find("summary")))
 
     def text(part: str, code: Element | None
              ) -> tuple[str, Element | None]:
@@ -232,30 +260,49 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
             link.append(part)
         return part, code
 
-    def walk(element: Element, parent: Element | None, code: Element | None
+    def walk(top: Element, parent: Element | None, code: Element | None, drawn: bool
              ) -> Iterator[tuple[str, Element | None]]:
-        if hidden(element, parent):
-            return
-        link = shown is not None and element.tag == "a"
-        if shown is not None and element.tag == "img":
-            shown.append(Shown("img", element.get("src", ""), normalize(element.get("alt", ""))))
-        if link:
-            links.append([])
-        code = element if element.tag == "code" else code
-        closed = element.tag == "details" and "open" not in element.attrib
-        block = element.tag in _BLOCK
-        if block:
-            yield text(" ", None)
-        if element.text and not closed:
-            yield text(element.text, code)
-        for child in element:
-            yield from walk(child, element, code)
-            if child.tail and not closed:
-                yield text(child.tail, code)
-        if block:
-            yield text(" ", None)
-        if link and shown is not None:
-            shown.append(Shown("a", element.get("href", ""), normalize("".join(links.pop()))))
+        """``top`` and all in it, in document order (with a stack of its own: a page may
+        nest deeper than Python recurses). ``drawn``: whether text directly in the
+        element at hand is on screen (inside an ``<svg>``, only in ``<text>`` and
+        ``foreignObject``)."""
+        stack: list[Any] = [(_ENTER, top, parent, code, drawn)]
+        while stack:
+            event = stack.pop()
+            if event[0] is _TEXT:
+                yield text(event[1], event[2])
+                continue
+            if event[0] is _LEAVE:
+                _, element, link, block = event
+                if block:
+                    yield text(" ", None)
+                if link and shown is not None:
+                    shown.append(Shown("a", element.get("href", ""),
+                                       normalize("".join(links.pop()))))
+                continue
+            _, element, parent, code, drawn = event
+            if hidden(element, parent):
+                continue
+            tag = element.tag
+            drawn = _draws(tag, drawn)
+            link = shown is not None and tag == "a"
+            if shown is not None and tag == "img":
+                shown.append(Shown("img", element.get("src", ""),
+                                   normalize(element.get("alt", ""))))
+            if link:
+                links.append([])
+            code = element if tag == "code" else code
+            closed = tag == "details" and "open" not in element.attrib
+            block = tag in _BLOCK
+            if block:
+                yield text(" ", None)
+            if element.text and not closed and drawn:
+                yield text(element.text, code)
+            stack.append((_LEAVE, element, link, block))
+            for child in reversed(element):
+                if child.tail and not closed and drawn:
+                    stack.append((_TEXT, child.tail, code))
+                stack.append((_ENTER, child, element, code, drawn))
 
     for top in tops:
         # Only what is in the article is walked; what is around it (Material's header,
@@ -265,7 +312,27 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
         if any(hidden(element, parent) for parent, element in zip(parents, chain, strict=True)):
             continue
         code = next((a for a in reversed(chain[:-1]) if a.tag == "code"), None)
-        yield from walk(top, tree.parents.get(top), code)
+        yield from walk(top, tree.parents.get(top), code, _drawn(chain[:-1]))
+
+
+_ENTER, _TEXT, _LEAVE = object(), object(), object()
+"""What :func:`_visible_parts` does next: enter an element, give a text, leave one."""
+
+
+def _draws(tag: str, drawn: bool) -> bool:
+    """Whether text directly in a ``tag`` element is drawn, ``drawn`` telling it for its
+    parent: not in an ``<svg>`` but in its ``<text>`` or ``foreignObject``."""
+    if tag == "svg":
+        return False
+    return drawn or tag == "foreignobject" or tag in _SVG_TEXT
+
+
+def _drawn(ancestors: list[Element]) -> bool:
+    """:func:`_draws` for an element under ``ancestors`` (outermost first)."""
+    drawn = True
+    for element in ancestors:
+        drawn = _draws(element.tag, drawn)
+    return drawn
 
 
 def _articles(tree: _Tree) -> list[Element]:
