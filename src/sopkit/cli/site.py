@@ -60,8 +60,10 @@ def build(project: Project, strict: bool, output: Path | None, jobs: int) -> Non
     The new site replaces the old one only when the whole build succeeded.
     Pages whose inputs did not change since the last build come from the page
     cache (build/cache/pages); wall cards and archival PDFs from theirs; what
-    reading found in unchanged procedure files from build/cache/read.json.
-    Removing build/cache only makes the next build slower. Progress is shown
+    reading found in unchanged procedure files from build/cache/read.json; a
+    procedure page's Markdown, when its template input is unchanged, from the
+    last build (build/cache/markdown.json). Removing build/cache only makes the
+    next build slower. Progress is shown
     when standard error is a terminal.
     """
     from sopkit.pipeline import build_site
