@@ -140,7 +140,7 @@ def serve_seconds(root: Path, doc: Path, port: int = 8765) -> float:
             saved = time.perf_counter()
             doc.write_text(yml.replace(step.group(0), f"{step.group(0)} {marker}", 1),
                            encoding="utf-8")
-            while marker not in page.content():
+            while marker not in _content(page):
                 if time.perf_counter() - saved > 120:
                     raise SystemExit("the preview did not show the change in 120 s")
                 time.sleep(0.05)
@@ -148,6 +148,16 @@ def serve_seconds(root: Path, doc: Path, port: int = 8765) -> float:
     finally:
         server.terminate()
         server.wait()
+
+
+def _content(page: object) -> str:
+    """The page's HTML, or nothing while the preview reloads it."""
+    from playwright.sync_api import Error
+
+    try:
+        return str(page.content())  # type: ignore[attr-defined]
+    except Error:  # "the page is navigating": asked again
+        return ""
 
 
 def main() -> None:

@@ -112,8 +112,14 @@ class Processes:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the processes (they hold their share of the site's pages: the rest of a
+        build needs their memory more)."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool, self.count = None, 1
 
 
 _WORKERS = "assets/javascripts/workers"
