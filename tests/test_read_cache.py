@@ -5,13 +5,16 @@ register of applications, on another day or with another code."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import edit, line_of
 from sopkit.source import library as library_module
 from sopkit.source import load as load_module
+from sopkit.source import readcache
 from sopkit.source.errors import InvalidInput
 from sopkit.source.library import read_library
 
@@ -115,3 +118,38 @@ def test_the_cache_keeps_only_what_the_last_reading_used(project):
         doc.write_text(doc.read_text(encoding="utf-8") + f"# {number}\n", encoding="utf-8")
         read(project)
     assert cache.stat().st_size < before * 1.2
+
+
+def test_a_process_that_reads_again_validates_only_changed_texts(project, monkeypatch):
+    """``sopkit serve`` reads procedure/ after each save: the texts as before keep their
+    models and their decoded data; a changed text is validated again, and its
+    problems are found."""
+    decoded: list[str] = []
+    validated: list[str] = []
+    parse, loads = library_module.parse, readcache.json.loads
+
+    def counting_parse(cls, loaded, problems):  # type: ignore[no-untyped-def]
+        if loaded.path.name.startswith("D"):
+            validated.append(loaded.path.name)
+        return parse(cls, loaded, problems)
+
+    def counting_loads(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decoded.append("decoded")
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(library_module, "parse", counting_parse)
+    monkeypatch.setattr(readcache, "json", SimpleNamespace(loads=counting_loads,
+                                                           dumps=json.dumps))
+    first = read(project)
+    assert len(validated) == 4  # nothing of this project read before
+    validated.clear()
+    decoded.clear()
+    second = read(project)
+    assert (validated, decoded) == ([], [])
+    assert second.procedures == first.procedures
+    doc = project / "procedure" / "documents" / "D31044-nedetid-unilab.yml"
+    edit(doc, "applications: [unilab, miclis]", "applications: [unilab, ukjent]")
+    assert any("unknown application 'ukjent'" in m for m in errors_of(project))
+    assert validated == ["D31044-nedetid-unilab.yml"]
+    edit(doc, "applications: [unilab, ukjent]", "applications: [unilab, [7]]")
+    assert any("applications" in m for m in errors_of(project))  # not the memo's model

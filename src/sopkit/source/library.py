@@ -39,6 +39,11 @@ APPLICATIONS_FILE = "applications.yml"
 PEOPLE_FILE = "people.yml"
 DOCUMENTS_DIR = "documents"
 
+_VALIDATED: dict[tuple[str, str], Procedure] = {}
+"""The procedures of the last reading in this process, by file and text: ``sopkit serve``
+reads procedure/ again after each save, and most texts are as before (the models are
+frozen; validation depends on nothing but the text's data)."""
+
 
 @dataclass(frozen=True)
 class Library:
@@ -153,6 +158,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
     loaded_docs: list[tuple[Loaded, Procedure]] = []
     unreadable: set[str] = set()
     known = ReadCache(cache)
+    validated: dict[tuple[str, str], Procedure] = {}
     with _cycle_collector_paused():
         for path in paths:
             loaded = load_yaml(path, problems, within=root, cache=known)
@@ -160,10 +166,11 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                 unreadable.add(path.stem.split("-")[0])
                 continue
             check_characters(loaded, problems)
-            proc = parse(Procedure, loaded, problems)
+            proc = _VALIDATED.get((str(path), loaded.text)) or parse(Procedure, loaded, problems)
             if proc is None:
                 unreadable.add(path.stem.split("-")[0])
                 continue
+            validated[str(path), loaded.text] = proc
             used = {name for _, name, _ in proc.file_uses()}
             files = _read_files(proc, used, loaded, root, problems)
             proc = proc.with_files(files)
@@ -173,6 +180,8 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                    approving=proc.id == approving)
             loaded_docs.append((loaded, proc))
     known.save()
+    _VALIDATED.clear()
+    _VALIDATED.update(validated)
 
     _check_across(loaded_docs, problems, unreadable)
     if strict:

@@ -12,7 +12,9 @@ kept here and reused for a file whose text is unchanged:
   is being approved (the path as problems name it: relative to the working directory).
 
 The models are made again each build (validating them is fast; unpickling them
-was not, see BENCHMARKS.md). Every key holds a digest of the code that reads and
+was not, see BENCHMARKS.md); a process that reads again (``sopkit serve``) keeps the
+decoded data and the models of the texts it read last (:data:`_DECODED`,
+``sopkit.source.library._VALIDATED``). Every key holds a digest of the code that reads and
 checks and the versions of the libraries it uses (:data:`LIBRARIES`), so a new
 version of sopkit or of one of them reads everything again. The cache is one index
 in ``build/cache/`` (:func:`sopkit.cachefiles.write_index`): a damaged one is
@@ -32,6 +34,11 @@ from sopkit.source.errors import Problem, display_path
 LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py")
 """Whose versions shape what reading finds (YAML, models, the text of Markdown)."""
 
+_DECODED: dict[str, Any] = {}
+"""The data of the last reading in this process, decoded, by key: ``sopkit serve`` reads
+procedure/ again after each save, and most texts are as before. Nothing changes the
+data once loaded (it is validated into frozen models)."""
+
 
 class ReadCache:
     """The cache in ``path`` (``None``: nothing kept, nothing reused)."""
@@ -40,6 +47,7 @@ class ReadCache:
         self.path = path
         self._old: dict[str, Any] = read_index(path) if path is not None else {}
         self._new: dict[str, Any] = {}
+        self._decoded: dict[str, Any] = {}
 
     def data(self, text: str) -> tuple[str, Any]:
         """The key of ``text`` and the data last loaded from it (``None`` if unknown)."""
@@ -47,11 +55,16 @@ class ReadCache:
         found = self._old.get(key)
         if found is not None:
             self._new[key] = found
-            return key, json.loads(found)
+            decoded = _DECODED.get(key)
+            if decoded is None:
+                decoded = json.loads(found)
+            self._decoded[key] = decoded
+            return key, decoded
         return key, None
 
     def keep_data(self, key: str, data: Any) -> None:
         self._new[key] = json.dumps(data)
+        self._decoded[key] = data
 
     @staticmethod
     def checks_key(path: Path, text: str, files: dict[str, str], applications: set[str],
@@ -74,6 +87,8 @@ class ReadCache:
 
     def save(self) -> None:
         """Keep what this reading used (and nothing else), if it differs."""
+        _DECODED.clear()
+        _DECODED.update(self._decoded)
         if self.path is not None and self._new != self._old:
             write_index(self.path, self._new)
 
