@@ -137,19 +137,32 @@ def test_a_process_that_reads_again_validates_only_changed_texts(project, monkey
         decoded.append("decoded")
         return loads(text, *args, **kwargs)
 
+    doc = project / "procedure" / "documents" / "D31044-nedetid-unilab.yml"
     monkeypatch.setattr(library_module, "parse", counting_parse)
     monkeypatch.setattr(readcache, "json", SimpleNamespace(loads=counting_loads,
                                                            dumps=json.dumps))
-    first = read(project)
-    assert len(validated) == 4  # nothing of this project read before
+    def again() -> library_module.Library:
+        return read_library(project / "procedure", on=DAY, keep=True,
+                            cache=project / "build" / "cache" / "read.json")
+
+    read(project)
+    read(project)  # a one-off reading keeps nothing in memory: validated again
+    assert (len(validated), decoded) == (8, ["decoded"] * 4)
+    validated.clear()
+    first = again()
+    second = again()
+    assert validated == [d.name for d in sorted(doc.parent.glob("D*.yml"))]  # the first
     validated.clear()
     decoded.clear()
-    second = read(project)
+    third = again()
     assert (validated, decoded) == ([], [])
-    assert second.procedures == first.procedures
-    doc = project / "procedure" / "documents" / "D31044-nedetid-unilab.yml"
+    assert first.procedures == second.procedures == third.procedures
     edit(doc, "applications: [unilab, miclis]", "applications: [unilab, ukjent]")
-    assert any("unknown application 'ukjent'" in m for m in errors_of(project))
+    with pytest.raises(InvalidInput) as caught:
+        again()
+    assert "unknown application 'ukjent'" in caught.value.problems.report()
     assert validated == ["D31044-nedetid-unilab.yml"]
     edit(doc, "applications: [unilab, ukjent]", "applications: [unilab, [7]]")
-    assert any("applications" in m for m in errors_of(project))  # not the memo's model
+    with pytest.raises(InvalidInput) as caught:
+        again()
+    assert "applications" in caught.value.problems.report()  # not the memo's model

@@ -87,10 +87,13 @@ def build_site(
     target: Path | None = None,
     progress: Progress = _quiet,
     jobs: int = 2,
+    again: bool = False,
 ) -> BuildReport:
     """Build the handbook into ``target`` (default ``site/``), which must be new, empty
     or a site sopkit built, and not a link (see :mod:`sopkit.publish`). ``jobs``: the
-    most processes that build together (MkDocs shares, card and PDF workers)."""
+    most processes that build together (MkDocs shares, card and PDF workers).
+    ``again``: this process will build again (``sopkit serve``): what reading decoded
+    and validated is kept for the next build (memory a one-off build does not need)."""
     check_target(target or project.site, project)
     target = (target or project.site).resolve()
     report = BuildReport()
@@ -99,7 +102,7 @@ def build_site(
         leftovers = recover(target)
         phase("reading procedure/")
         library = read_library(project.procedures, strict=strict,
-                               cache=project.build / "cache" / "read.json")
+                               cache=project.build / "cache" / "read.json", keep=again)
         freeze()
         report.procedures = len(library.procedures)
         report.warnings = [w.format() for w in library.warnings.sorted()] + leftovers

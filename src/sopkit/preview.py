@@ -57,7 +57,7 @@ def rebuilder(project: Project, target: Path, say: Callable[[str], None],
 
     def rebuild() -> None:
         try:
-            report = build_site(project, target=target)
+            report = build_site(project, target=target, again=True)
         except SopkitError as exc:
             state["problem"] = exc.message
             say(f"{exc.message}\nKeeping the last good preview.")

@@ -40,9 +40,10 @@ PEOPLE_FILE = "people.yml"
 DOCUMENTS_DIR = "documents"
 
 _VALIDATED: dict[tuple[str, str], Procedure] = {}
-"""The procedures of the last reading in this process, by file and text: ``sopkit serve``
-reads procedure/ again after each save, and most texts are as before (the models are
-frozen; validation depends on nothing but the text's data)."""
+"""The procedures of the last reading in this process, by file and text, when the
+process reads again (``keep``): ``sopkit serve`` reads procedure/ after each save, and
+most texts are as before (the models are frozen; validation depends on nothing but
+the text's data)."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ def today() -> dt.date:
 
 def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                  skip_fingerprint_of: str | None = None,
-                 approving: str | None = None, cache: Path | None = None) -> Library:
+                 approving: str | None = None, cache: Path | None = None,
+                 keep: bool = False) -> Library:
     """Load and check all of ``root``; raise :class:`InvalidInput` on any error.
 
     With ``strict`` warnings (such as an overdue review) count as errors.
@@ -132,7 +134,9 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
     not checked. ``skip_fingerprint_of`` lets other commands read a document whose
     approved text has changed, which is what it is about to record. ``cache``: a file
     keeping what reading each document found, for the next reading
-    (:mod:`sopkit.source.readcache`).
+    (:mod:`sopkit.source.readcache`). ``keep``: this process reads again (``sopkit
+    serve``): the decoded data and models of this reading's texts are kept in memory
+    for the next reading, which validates only the texts that changed.
     """
     on = on or today()
     problems = Problems()
@@ -157,7 +161,7 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
                      "add procedures as procedure/documents/<ID>-<title>.yml")
     loaded_docs: list[tuple[Loaded, Procedure]] = []
     unreadable: set[str] = set()
-    known = ReadCache(cache)
+    known = ReadCache(cache, keep=keep)
     validated: dict[tuple[str, str], Procedure] = {}
     with _cycle_collector_paused():
         for path in paths:
@@ -181,7 +185,8 @@ def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
             loaded_docs.append((loaded, proc))
     known.save()
     _VALIDATED.clear()
-    _VALIDATED.update(validated)
+    if keep:
+        _VALIDATED.update(validated)
 
     _check_across(loaded_docs, problems, unreadable)
     if strict:

@@ -35,16 +35,19 @@ LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py")
 """Whose versions shape what reading finds (YAML, models, the text of Markdown)."""
 
 _DECODED: dict[str, Any] = {}
-"""The data of the last reading in this process, decoded, by key: ``sopkit serve`` reads
-procedure/ again after each save, and most texts are as before. Nothing changes the
-data once loaded (it is validated into frozen models)."""
+"""The data of the last reading in this process, decoded, by key, when the process reads
+again (``keep``): ``sopkit serve`` reads procedure/ after each save, and most texts
+are as before. Nothing changes the data once loaded (it is validated into frozen
+models)."""
 
 
 class ReadCache:
     """The cache in ``path`` (``None``: nothing kept, nothing reused)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, keep: bool = False) -> None:
         self.path = path
+        self.keep = keep
+        """Whether to keep the decoded data in memory for the next reading."""
         self._old: dict[str, Any] = read_index(path) if path is not None else {}
         self._new: dict[str, Any] = {}
         self._decoded: dict[str, Any] = {}
@@ -88,7 +91,8 @@ class ReadCache:
     def save(self) -> None:
         """Keep what this reading used (and nothing else), if it differs."""
         _DECODED.clear()
-        _DECODED.update(self._decoded)
+        if self.keep:
+            _DECODED.update(self._decoded)
         if self.path is not None and self._new != self._old:
             write_index(self.path, self._new)
 
