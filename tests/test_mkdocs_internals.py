@@ -34,6 +34,30 @@ def test_a_page_renders_with_config_and_files_and_may_have_its_own_title():
         "Page.title changed: the generator reads whether a page has a title of its own")
 
 
+def test_converting_a_page_sets_and_reads_what_the_conversion_cache_knows():
+    """The conversion cache (generator._Converter) keeps what Page.render sets and keys
+    it on what it reads: anything new on either side would be lost or not in the key."""
+    import re
+
+    from mkdocs.structure import pages, toc
+
+    render = _source(pages.Page.render)
+    assert set(re.findall(r"self\.(\w+) =", render)) == {
+        "content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}, (
+        "Page.render sets other attributes now: the conversion cache does not keep them")
+    assert "get_toc(getattr(md, 'toc_tokens', []))" in render, (
+        "Page.render makes its table of contents differently: the cache's records do not")
+    assert set(re.findall(r"config\[['\"](\w+)", render)) == {
+        "markdown_extensions", "mdx_configs"}, "Page.render reads more of the configuration"
+    read = "".join(_source(getattr(pages, name)) for name in (
+        "_RelativePathTreeprocessor", "_ExtractAnchorsTreeprocessor", "_RawHTMLPreprocessor",
+        "_ExtractTitleTreeprocessor"))
+    assert set(re.findall(r"config\.(\w+)", read)) <= {"validation", "use_directory_urls"}, (
+        "converting a page reads more of the configuration: add it to the cache's key")
+    assert list(inspect.signature(toc.get_toc).parameters) == ["toc_tokens"]
+    assert set(toc._TocToken.__annotations__) == {"level", "id", "name", "children"}
+
+
 def test_the_theme_lists_its_static_templates():
     from mkdocs.theme import Theme
 
@@ -42,11 +66,20 @@ def test_the_theme_lists_its_static_templates():
 
 
 def test_material_search_keeps_a_list_of_entries_and_writes_it_after_the_pages():
+    import re
+
     from material.plugins.search import plugin
 
     assert "self.entries = []" in _source(plugin.SearchIndex.__init__), (
         "Material's SearchIndex keeps no list 'entries': search entries of other shares and "
         "of cached pages cannot be put in")
+    indexing = _source(plugin.SearchIndex.add_entry_from_context)
+    assert list(inspect.signature(plugin.SearchIndex.add_entry_from_context).parameters) == [
+        "self", "page"], "Material's search indexes a page differently: the cache replaces it"
+    reads = set(re.findall(r"page\.(\w+)", indexing + _source(
+        plugin.SearchIndex.create_entry_for_section)))
+    assert reads == {"meta", "content", "toc", "url", "title"}, (
+        f"Material's search reads {reads} of a page: the key of its entries needs them")
     index_step = _source(plugin.SearchPlugin.on_page_context)
     assert "search_index.add_entry_from_context" in index_step, (
         "Material's search plugin no longer indexes a page in on_page_context")

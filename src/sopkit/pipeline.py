@@ -181,7 +181,8 @@ def _render_and_publish(library: Library, project: Project, target: Path,
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
                                    processes=processes, cache=pages, previous=target,
-                                   jobs=jobs, compiled=project.build / "cache" / "jinja" / "theme")
+                                   jobs=jobs, compiled=project.build / "cache" / "jinja" / "theme",
+                                   converted=project.build / "cache" / "converted")
         processes.close()  # the other MkDocs processes' memory, for the proof's worker
         phase("placing wall cards and archival PDFs")
         card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again

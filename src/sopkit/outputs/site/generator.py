@@ -24,7 +24,11 @@ Incremental builds use the same mechanism: a page whose key is in the page
 cache (:mod:`.pagecache`: its Markdown, the navigation, the theme, mkdocs.yml
 and the versions) is rendered by no process; its HTML is put into the site
 from the cache and its search entries into the index. Only the pages that
-changed are rendered, by one process unless there are many.
+changed are rendered, by one process unless there are many. A page that is
+rendered again is not converted from Markdown again, nor indexed for search
+again, when :mod:`.convertcache` has the result under a key of everything it
+is made from (:class:`_Converter`): a change every page shows but their
+Markdown does not (``site_name``, a theme template) only puts pages together.
 
 MkDocs and Material internals used here (``tests/test_mkdocs_internals.py``
 fails by name when a pinned version changes one):
@@ -32,19 +36,28 @@ fails by name when a pinned version changes one):
 * ``config._current_page``: which page a template is asked for (MkDocs sets it
   in ``_build_page``), to give the pages of other shares an empty template;
 * MkDocs writes no file for empty output (``if output.strip()``);
-* ``Page.render(config, files)``, replaced to skip converting a page, and
+* ``Page.render(config, files)``, replaced to skip converting a page or to
+  take its conversion from the cache: what it sets (``content``, ``toc`` as
+  made by ``mkdocs.structure.toc.get_toc``, ``_title_from_render``,
+  ``present_anchor_ids``, ``links_to_anchors``) and what it reads (the page's
+  Markdown and file, the files, ``markdown_extensions``, ``mdx_configs``,
+  ``validation``, ``use_directory_urls``, its logger's level); and
   ``"title" in vars(page)`` to tell a page titled by its front matter or the
   navigation;
 * ``config.theme.static_templates``, emptied in the other shares;
 * Material's ``SearchPlugin.search_index.entries``, a list filled in
   ``on_page_context`` and written in ``on_post_build`` (sopkit's hooks run after
-  and before it), and its offline plugin's ``search/search_index.js``;
+  and before it), its ``add_entry_from_context(page)``, which adds a page's
+  entries from its content, table of contents, address, title and front matter
+  (replaced to take them from the cache), and its offline plugin's
+  ``search/search_index.js``;
 * Material's search worker, ``assets/javascripts/workers/search.*.min.js``
   (:func:`theme_files`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -55,11 +68,15 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from sopkit.cachefiles import code_digest
 from sopkit.outputs.logs import warnings_logged
+from sopkit.outputs.site.convertcache import ConvertCache
 from sopkit.outputs.site.nav import NavEntry, as_mkdocs
 from sopkit.outputs.site.pagecache import (
+    DISTRIBUTIONS,
     PageCache,
     Stored,
     Whole,
@@ -168,7 +185,7 @@ def _import_mkdocs() -> None:
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
                  processes: Processes | None = None, cache: PageCache | None = None,
                  previous: Path | None = None, jobs: int = SHARDS,
-                 compiled: Path | None = None) -> list[int]:
+                 compiled: Path | None = None, converted: Path | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
     ``processes`` are those that build the site together (default: as many as
@@ -179,23 +196,26 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     the pages rendered are kept there for the next build. Returns how many
     pages each process rendered. ``jobs``: the most processes to start.
     ``compiled``: a folder for the theme's compiled templates (Jinja's bytecode cache).
+    ``converted``: a folder for pages' conversions and search entries
+    (:mod:`.convertcache`), used along with ``cache``.
     """
     pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
     keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous)
     todo = [page for page in pages if page not in reuse]
     wanted = min(jobs, shard_count(len(todo)))
+    store = ConvertCache(converted) if converted is not None and keys else None
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
-                          cache, previous, compiled)
+                          cache, previous, compiled, store)
     return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
-                  previous, compiled)
+                  previous, compiled, store)
 
 
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
            reuse: dict[str, Reused], cache: PageCache | None, previous: Path | None,
-           compiled: Path | None) -> list[int]:
+           compiled: Path | None, store: ConvertCache | None) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
         _raise_on(_mkdocs(config_file, docs, site, nav, compiled=compiled).problems)
@@ -204,12 +224,12 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
     owners.update({page: -1 for page in reuse})  # nobody renders them
     others = [site.with_name(f"{site.name}.share{k}") for k in range(1, count)]
     futures = [pool.submit(_mkdocs, config_file, docs, other, nav, _Share(k, owners),
-                           compiled=compiled)
+                           compiled=compiled, store=store)
                for k, other in enumerate(others, start=1)] if pool is not None else []
     try:
         gathered = _Gathered(futures, {page: reuse[page].stored.entries for page in reuse})
         outcome = _mkdocs(config_file, docs, site, nav, _Share(0, owners), gathered.wait,
-                          compiled)
+                          compiled, store)
         gathered.wait()  # also when this build failed before asking
         _raise_on(outcome.problems + [line for line in gathered.problems
                                       if line.removesuffix(_ELSEWHERE) not in outcome.problems])
@@ -227,6 +247,8 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
             shutil.rmtree(other, ignore_errors=True)
     if cache is not None and keys:
         _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous)
+        if store is not None:
+            store.keep(key for stored in cache.index.values() for key in stored.made_with)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
 
 
@@ -282,7 +304,8 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()
             cache.store(keys[page], Stored(dest, outcome.entries.get(page, []),
-                                           hashlib.sha256(html).hexdigest()), html)
+                                           hashlib.sha256(html).hexdigest(),
+                                           tuple(outcome.made_with.get(page, ()))), html)
     cache.keep(keys)
 
 
@@ -306,6 +329,8 @@ class _Outcome:
     written: list[str] = field(default_factory=list)
     dests: dict[str, str] = field(default_factory=dict)
     """Where each page this build rendered went (docs path -> site path)."""
+    made_with: dict[str, list[str]] = field(default_factory=dict)
+    """The keys of the records of :mod:`.convertcache` each page it rendered was made with."""
 
 
 _ELSEWHERE = " (in another process)"
@@ -339,7 +364,7 @@ class _Gathered:
 def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
             share: _Share | None = None,
             gather: Callable[[], SearchEntries] | None = None,
-            compiled: Path | None = None) -> _Outcome:
+            compiled: Path | None = None, store: ConvertCache | None = None) -> _Outcome:
     """One MkDocs build (of ``share``'s pages only, when given and possible)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -360,7 +385,7 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
                     return _Outcome([])  # the first process builds every page
                 share = None
             if share is not None:
-                plugin = _shard_plugin(share, gather)
+                plugin = _shard_plugin(share, gather, store)
                 config.plugins["sopkit/share"] = plugin
             if compiled is not None:
                 config.plugins["sopkit/compiled"] = _compiled_plugin(compiled, config_file)
@@ -372,7 +397,9 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
     problems = [f"MkDocs warned: {m}" for m in messages]
     if plugin is None:
         return _Outcome(problems)
-    return _Outcome(problems, True, plugin.entries, plugin.written, plugin.dests)
+    made_with = plugin.converter.made_with if plugin.converter is not None else {}
+    return _Outcome(problems, True, plugin.entries, plugin.written, plugin.dests,
+                    {page: made_with[page] for page in plugin.dests if page in made_with})
 
 
 _SHAREABLE_PLUGINS = {"search", "offline", "material/search", "material/offline"}
@@ -384,8 +411,10 @@ def _can_share(config: MkDocsConfig) -> bool:
             and config.validation.links.anchors <= logging.INFO)
 
 
-def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> Any:
-    """A plugin (added by code, not in mkdocs.yml) that renders ``share``'s pages only."""
+def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None,
+                  store: ConvertCache | None) -> Any:
+    """A plugin (added by code, not in mkdocs.yml) that renders ``share``'s pages only,
+    converting and indexing them by way of ``store`` when given."""
     import jinja2
     from material.plugins.search.plugin import SearchPlugin
     from mkdocs.plugins import BasePlugin, event_priority
@@ -398,10 +427,15 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
             self.order: list[str] = []
             self.indexed = 0
             self.search: Any = None
+            self.converter = _Converter(store) if store is not None else None
 
         def on_config(self, config: MkDocsConfig) -> None:
             self.search = next((p for p in config.plugins.values()
                                 if isinstance(p, SearchPlugin) and p.config.enabled), None)
+
+        def on_pre_build(self, *, config: MkDocsConfig) -> None:
+            if self.converter is not None and self.search is not None:
+                self.converter.indexing(self.search.search_index)
 
         def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
                    ) -> jinja2.Environment:
@@ -427,6 +461,8 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
             titled = "title" in vars(page) or "title" in page.meta  # else from its heading
             if titled and not share.renders(page.file.src_uri):
                 page.render = lambda config, files: _skip(page)  # type: ignore[method-assign]
+            elif self.converter is not None:
+                self.converter.converting(page)
             return markdown
 
         @event_priority(-100)  # after the search plugin has indexed the page
@@ -455,6 +491,146 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None) -> 
                 entry for page in self.order for entry in entries.get(page, [])]
 
     return SharePlugin()
+
+
+class _Converter:
+    """Converts pages from Markdown and indexes them for search by way of ``store``
+    (:mod:`.convertcache`): a result kept under its key is taken instead of made.
+
+    A conversion's key is made of what ``Page.render`` reads: sopkit's code and the
+    versions of what converts (:data:`.pagecache.DISTRIBUTIONS`), the configuration
+    of the conversion, every file of the site (a link's target and address; a link
+    to a missing file is warned about), the page's path and its Markdown. A
+    configuration of the conversion that holds a value this cannot describe (an
+    extension given as an object) leaves every page converted anew. A search
+    entry's key is made of what Material's indexing reads: the page's HTML, table of
+    contents, address, title and front matter.
+    """
+
+    def __init__(self, store: ConvertCache) -> None:
+        self.store = store
+        self.made_with: dict[str, list[str]] = {}
+        """The keys each page (docs path) was converted and indexed with."""
+        self._salt: str | None = None
+
+    def converting(self, page: Page) -> None:
+        """Let ``page`` be converted by way of the cache."""
+        convert = page.render
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            salt = self._salt or self._salt_of(config, files)
+            if salt is None:
+                convert(config, files)
+                return None
+            key = _digest(salt, "page", page.file.src_uri, page.markdown or "")
+            record = self.store.get(key)
+            if record is None or not _restore(page, record, files):
+                convert(config, files)
+                self.store.put(key, _conversion(page))
+            self.made_with.setdefault(page.file.src_uri, []).append(key)
+            return None
+
+        page.render = render  # type: ignore[method-assign]
+
+    def indexing(self, index: Any) -> None:
+        """Let Material's search ``index`` add pages' entries by way of the cache."""
+        add = index.add_entry_from_context
+
+        def add_entry_from_context(page: Page) -> None:
+            if self._salt is None:  # the page was not converted by way of the cache
+                add(page)
+                return None
+            meta = json.dumps({name: page.meta.get(name) for name in ("search", "tags", "title")},
+                              ensure_ascii=False, sort_keys=True, default=repr)
+            key = _digest(self._salt, "search", page.file.src_uri, page.url, str(page.title),
+                          meta, json.dumps(_toc_tokens(page.toc)), page.content or "")
+            record = self.store.get(key)
+            entries = record.get("entries") if record is not None else None
+            if isinstance(entries, list) and all(isinstance(e, dict) for e in entries):
+                index.entries.extend(entries)
+            else:
+                before = len(index.entries)
+                add(page)
+                self.store.put(key, {"entries": index.entries[before:]})
+            self.made_with.setdefault(page.file.src_uri, []).append(key)
+            return None
+
+        index.add_entry_from_context = add_entry_from_context
+
+    def _salt_of(self, config: MkDocsConfig, files: Files) -> str | None:
+        from mkdocs.structure import pages
+
+        try:
+            conversion = json.dumps(
+                [config.markdown_extensions, config.mdx_configs, config.validation,
+                 config.use_directory_urls, pages.log.getEffectiveLevel() > logging.DEBUG],
+                sort_keys=True, default=_plain)
+        except TypeError:
+            return None
+        site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
+                                 for f in files))
+        self._salt = _digest(code_digest((__name__,), DISTRIBUTIONS), conversion, site)
+        return self._salt
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON can hold it, for a key (a function by its name: its module's
+    version is in the key); a ``TypeError`` for what cannot be described."""
+    if isinstance(value, functools.partial):
+        return {"partial": value.func, "args": value.args, "keywords": value.keywords}
+    if isinstance(value, Mapping):
+        return dict(value)
+    if (callable(value) and hasattr(value, "__qualname__")
+            and isinstance(getattr(value, "__self__", None), (type(None), type, ModuleType))):
+        return f"{value.__module__}.{value.__qualname__}"  # not a method bound to a value
+    raise TypeError(f"{type(value).__name__} cannot be part of a key")
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", errors="surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _toc_tokens(toc: Any) -> list[dict[str, Any]]:
+    """A page's table of contents as the tokens ``get_toc`` makes it from."""
+    return [{"level": link.level, "id": link.id, "name": link.title,
+             "children": _toc_tokens(link.children)} for link in toc]
+
+
+def _conversion(page: Page) -> dict[str, Any]:
+    """What ``Page.render`` set, as a record."""
+    links = vars(page).get("links_to_anchors")
+    return {"content": page.content, "toc": _toc_tokens(page.toc),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": None if links is None else {
+                file.src_uri: anchors for file, anchors in links.items()}}
+
+
+def _restore(page: Page, record: dict[str, Any], files: Files) -> bool:
+    """Set what ``Page.render`` sets from ``record``; ``False`` if it is not whole."""
+    from mkdocs.structure.toc import get_toc
+
+    content, title, anchors, links = (record.get(name) for name in
+                                      ("content", "title", "anchors", "links"))
+    try:
+        toc = get_toc(record["toc"])
+        targets = None if links is None else {
+            files.get_file_from_path(src): dict(found) for src, found in links.items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return False
+    if not (isinstance(content, str) and (title is None or isinstance(title, str))
+            and isinstance(anchors, list) and all(isinstance(a, str) for a in anchors)
+            and (targets is None or None not in targets)):
+        return False
+    page.content, page.toc = content, toc
+    page._title_from_render = title
+    page.present_anchor_ids = set(anchors)
+    if targets is not None:
+        page.links_to_anchors = targets  # type: ignore[assignment]
+    return True
 
 
 def _compiled_plugin(folder: Path, config_file: Path) -> Any:

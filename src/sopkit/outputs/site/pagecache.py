@@ -51,12 +51,14 @@ DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", 
 
 @dataclass(frozen=True)
 class Stored:
-    """A page as the cache keeps it: where it goes in the site, its search entries and
-    the SHA-256 of its HTML (a damaged file is not used)."""
+    """A page as the cache keeps it: where it goes in the site, its search entries, the
+    SHA-256 of its HTML (a damaged file is not used) and the keys of the records of
+    :mod:`.convertcache` it was made with (kept as long as the page is)."""
 
     dest: str
     entries: list[dict[str, Any]]
     sha256: str
+    made_with: tuple[str, ...] = ()
 
 
 _DEST = re.compile(r"(?:[^/\\]+/)*[^/\\]+\.html")
@@ -188,14 +190,17 @@ class PageCache:
             self._index = {}
             for key, item in read_index(self.folder / INDEX).items():
                 try:
-                    stored = Stored(item["dest"], item["entries"], item["sha256"])
-                except (KeyError, TypeError):
+                    made_with = item.get("made_with", [])
+                    stored = Stored(item["dest"], item["entries"], item["sha256"],
+                                    tuple(made_with) if isinstance(made_with, list) else ())
+                except (AttributeError, KeyError, TypeError):
                     continue
                 if (isinstance(stored.dest, str) and _DEST.fullmatch(stored.dest)
                         and ".." not in stored.dest.split("/")
                         and isinstance(stored.entries, list)
                         and all(isinstance(e, dict) for e in stored.entries)
-                        and isinstance(stored.sha256, str)):
+                        and isinstance(stored.sha256, str)
+                        and all(isinstance(key, str) for key in stored.made_with)):
                     self._index[key] = stored
         return self._index
 
@@ -244,5 +249,6 @@ class PageCache:
             return
         self._changed = False
         write_index(self.folder / INDEX, {
-            key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256}
+            key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256,
+                  "made_with": list(s.made_with)}
             for key, s in self._index.items()})
