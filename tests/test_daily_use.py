@@ -115,8 +115,13 @@ def test_a_procedure_page_has_breadcrumbs_instead_of_the_navigation(built_site):
                          "medisinsk-biokjemi/index.html",
                          "../mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
                          "medisinsk-biokjemi/nedetid/index.html"]
-    sidebar = html[html.index('md-sidebar--primary'):html.index('md-sidebar--secondary')]
-    assert "hidden" in sidebar[:200]  # the navigation is not shown on a procedure page
+    # No navigation at all, not even hidden (the phone's menu would show it): a
+    # folder page's navigation lists the document, this page's does not exist.
+    assert "md-sidebar--primary" not in html and "md-nav--primary" not in html
+    assert 'class="md-sidebar md-sidebar--secondary"' in html  # the table of contents
+    folder = read(built_site, "mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
+                              "medisinsk-biokjemi/nedetid/index.html")
+    assert "md-nav--primary" in folder
     for link in links[1:]:
         assert (built_site / "dokumenter" / link).resolve().is_file(), link
 

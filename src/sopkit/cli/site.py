@@ -62,9 +62,10 @@ def build(project: Project, strict: bool, output: Path | None, jobs: int) -> Non
     cache (build/cache/pages); wall cards and archival PDFs from theirs; what
     reading found in unchanged procedure files from build/cache/read.json; a
     procedure page's Markdown, when its template input is unchanged, from the
-    last build (build/cache/markdown.json). Removing build/cache only makes the
-    next build slower. Progress is shown
-    when standard error is a terminal.
+    last build (build/cache/markdown.json); a page rendered again is not
+    converted from Markdown and indexed for search again when those are
+    unchanged (build/cache/converted). Removing build/cache only makes the
+    next build slower. Progress is shown when standard error is a terminal.
     """
     from sopkit.pipeline import build_site
 
