@@ -58,6 +58,23 @@ def test_converting_a_page_sets_and_reads_what_the_conversion_cache_knows():
     assert set(toc._TocToken.__annotations__) == {"level", "id", "name", "children"}
 
 
+def test_a_page_built_needs_neither_its_markdown_nor_its_html_again():
+    """The generator empties both after on_post_page (memory); Page.title must not read
+    the Markdown then, and the build must not read either after the pages."""
+    import re
+
+    import mkdocs.commands.build as build
+    from mkdocs.structure.pages import Page
+
+    title = _source(vars(Page)["title"].func)  # a weak_property
+    assert "if self.markdown is None:" in title and "elif self.content is None:" in title, (
+        "Page.title reads a page's Markdown in other cases now: emptying it may change titles")
+    after_pages = _source(build.build).split("_build_page(", 1)[1]
+    assert not re.search(r"\.(markdown|content)\b", after_pages), (
+        "MkDocs' build reads pages' Markdown or HTML after rendering them: the generator "
+        "empties both in on_post_page")
+
+
 def test_the_theme_lists_its_static_templates():
     from mkdocs.theme import Theme
 

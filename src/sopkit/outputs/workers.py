@@ -7,8 +7,11 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -33,9 +36,34 @@ def in_workers(func: Callable[[Job], Result], todo: list[Job], *, jobs: int,
     chunk = max(1, min(16, math.ceil(len(todo) / (workers * 4))))
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start, initargs=args)
     try:
-        yield from pool.map(func, todo, chunksize=chunk)
+        with lean_main():  # map() hands out every chunk now: the processes start
+            results = pool.map(func, todo, chunksize=chunk)
+        yield from results
     finally:  # on the first error, do not wait for the rest
         pool.shutdown(cancel_futures=True)
+
+
+@contextmanager
+def lean_main() -> Iterator[None]:
+    """Processes spawned in here do not run this program's main script again.
+
+    multiprocessing's spawn imports the parent's ``__main__`` in each child, so that
+    functions defined there are found; sopkit's workers run functions of sopkit's
+    modules only, and the ``sopkit`` command's script imports the whole command line
+    and the models (about 25 MiB a process). A main module named like a package's
+    ``__main__`` is not imported again (``multiprocessing.spawn``, in
+    ``get_preparation_data`` and ``_fixup_main_from_name``): the script's module is
+    given such a name while processes start. (``python -m`` and pytest name it so.)
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    main.__spec__ = ModuleSpec("sopkit.__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
 
 
 class Readable(Protocol):

@@ -5,57 +5,44 @@ front page, applications, archive, and the quality pages), ``write_docs``
 writes them, ``build`` runs MkDocs (:mod:`.generator`, the one module that
 knows MkDocs) and ``verify`` proves that every step and mandated phrase
 reached the built pages.
+
+The names are imported when first used (PEP 562): a process that builds a share
+of the site with MkDocs imports the generator and what it needs, not the page
+templates, the quality pages and the models (about 25 MiB a process).
 """
 
 from __future__ import annotations
 
-from sopkit.outputs.site import quality
-from sopkit.outputs.site.generator import Processes, shard_count, theme_files
-from sopkit.outputs.site.generator import mkdocs_build as build
-from sopkit.outputs.site.nav import NavEntry, NavPage
-from sopkit.outputs.site.pagecache import PageCache
-from sopkit.outputs.site.pages import navigation as _navigation
-from sopkit.outputs.site.pages import page_files, write_docs
-from sopkit.outputs.site.rendercache import RenderCache
-from sopkit.outputs.site.verify import verify_site as verify
-from sopkit.outputs.ticket import composer
-from sopkit.outputs.urls import EVIDENCE_PAGE
-from sopkit.quality.history import History
-from sopkit.source.library import Library
-from sopkit.source.model import Procedure
-from sopkit.source.project import Project
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sopkit.outputs.site.generator import Processes, shard_count, theme_files
+    from sopkit.outputs.site.generator import mkdocs_build as build
+    from sopkit.outputs.site.handbook import archived_texts, navigation, render
+    from sopkit.outputs.site.pagecache import PageCache
+    from sopkit.outputs.site.pages import write_docs
+    from sopkit.outputs.site.rendercache import RenderCache
+    from sopkit.outputs.site.verify import verify_site as verify
+
+_WHERE = {
+    "Processes": ("generator", "Processes"), "shard_count": ("generator", "shard_count"),
+    "theme_files": ("generator", "theme_files"), "build": ("generator", "mkdocs_build"),
+    "archived_texts": ("handbook", "archived_texts"), "navigation": ("handbook", "navigation"),
+    "render": ("handbook", "render"), "PageCache": ("pagecache", "PageCache"),
+    "write_docs": ("pages", "write_docs"), "RenderCache": ("rendercache", "RenderCache"),
+    "verify": ("verify", "verify_site"),
+}
 
 
-def render(library: Library, published: Library, drafts: dict[str, Procedure],
-           history: History, project: Project, kept: RenderCache | None = None
-           ) -> dict[str, str]:
-    """Docs-relative path -> Markdown of every page of the site but the composer's.
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _WHERE[name]
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
 
-    ``published`` holds the texts in force, ``drafts`` the drafts under way
-    (:func:`sopkit.quality.history.in_force`); the quality pages show ``library``.
-    ``kept``: procedure pages' Markdown from the last build (:mod:`.rendercache`).
-    """
-    files = page_files(
-        published, project,
-        cards={p.id: list(p.card.sizes) for p in published.current() if p.card is not None},
-        ticket_blocks=composer.ticket_blocks(published, project),
-        composer_pages=composer.composer_pages(published),
-        drafts={doc_id: (draft, composer.ticket_block_html(draft, library, project)
-                         if draft.ticket else "") for doc_id, draft in drafts.items()},
-        kept=kept,
-    )
-    files.update(quality.site_files(library, project, history))
-    files.update(theme_files())
-    return files
-
-
-def navigation(library: Library) -> list[NavEntry]:
-    """The site's navigation: the handbook tree, the registers, the archive."""
-    return _navigation(library, extra=[*quality.nav_items(),
-                                       NavPage(EVIDENCE_PAGE, "Kontroll av dokumentene")])
-
-
-archived_texts = quality.archived_texts
 
 __all__ = ["PageCache", "Processes", "RenderCache", "archived_texts", "build", "navigation",
-           "render", "shard_count", "verify", "write_docs"]
+           "render", "shard_count", "theme_files", "verify", "write_docs"]

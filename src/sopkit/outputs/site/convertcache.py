@@ -25,9 +25,12 @@ from sopkit.cachefiles import read_index, write_index
 
 @dataclass(frozen=True)
 class ConvertCache:
-    """Records of earlier builds in ``folder`` (``build/cache/converted``)."""
+    """Records of earlier builds in ``folder`` (``build/cache/converted``); ``made_by``:
+    a digest of the code that makes them, part of every key (worked out once, by the
+    process that starts the build's others)."""
 
     folder: Path
+    made_by: str
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}.json"

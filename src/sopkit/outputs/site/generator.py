@@ -45,6 +45,9 @@ fails by name when a pinned version changes one):
   ``"title" in vars(page)`` to tell a page titled by its front matter or the
   navigation;
 * ``config.theme.static_templates``, emptied in the other shares;
+* that nothing reads a page's ``markdown`` or ``content`` after ``on_post_page``
+  (emptied then, for memory) and that ``Page.title`` reads the Markdown only when
+  one of them is ``None``;
 * Material's ``SearchPlugin.search_index.entries``, a list filled in
   ``on_page_context`` and written in ``on_post_build`` (sopkit's hooks run after
   and before it), its ``add_entry_from_context(page)``, which adds a page's
@@ -85,7 +88,7 @@ from sopkit.outputs.site.pagecache import (
     salt,
 )
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import put
+from sopkit.outputs.workers import lean_main, put
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -122,8 +125,9 @@ class Processes:
             self.pool = ProcessPoolExecutor(
                 self.count - 1, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_import_mkdocs)
-            for _ in range(self.count - 1):
-                self.pool.submit(int)  # starts a process now, not at the first build
+            with lean_main():
+                for _ in range(self.count - 1):
+                    self.pool.submit(int)  # starts a process now, not at the first build
 
     def __enter__(self) -> Processes:
         return self
@@ -203,7 +207,8 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous)
     todo = [page for page in pages if page not in reuse]
     wanted = min(jobs, shard_count(len(todo)))
-    store = ConvertCache(converted) if converted is not None and keys else None
+    store = (ConvertCache(converted, code_digest((__name__,), DISTRIBUTIONS))
+             if converted is not None and keys else None)
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
@@ -480,6 +485,11 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None,
             if output.strip() and share.renders(page.file.src_uri):
                 self.written.append(page.file.dest_uri)
                 self.dests[page.file.src_uri] = page.file.dest_uri
+            # Nothing reads them again (search has indexed the page; no other plugin
+            # is here): each process would keep every page's Markdown and its share's
+            # HTML to the end, 10-20 MiB at 1000 procedures. Not None: Page.title
+            # reads the Markdown when either is None.
+            page.markdown, page.content = "", ""
             return output
 
         @event_priority(100)  # before the search plugin writes the index
@@ -569,7 +579,7 @@ class _Converter:
             return None
         site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
                                  for f in files))
-        self._salt = _digest(code_digest((__name__,), DISTRIBUTIONS), conversion, site)
+        self._salt = _digest(self.store.made_by, conversion, site)
         return self._salt
 
 

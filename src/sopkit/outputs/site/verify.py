@@ -28,6 +28,7 @@ from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, Stylesheets, hidden_rules, page_view
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
+from sopkit.outputs.workers import lean_main
 from sopkit.source.expected import Item, page_items
 from sopkit.source.files import digest
 from sopkit.source.library import Library
@@ -120,7 +121,8 @@ def _views(pages: list[bytes], stylesheets: list[Path], jobs: int
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_start_reading, initargs=(tuple(stylesheets),)
                              ) as pool:
-        futures = [pool.submit(_view_all, chunk) for chunk in chunks[:half]]
+        with lean_main():
+            futures = [pool.submit(_view_all, chunk) for chunk in chunks[:half]]
         views = [None] * half + [_view_all(chunk) for chunk in chunks[half:]]
         for index in reversed(range(half)):  # those not begun are read here
             if futures[index].cancel():
