@@ -120,17 +120,25 @@ def test_damaged_records_are_made_again(tmp_path, conversions):
     assert len(sorted(site.converted.glob("*.json"))) == 6
 
 
-def test_records_of_pages_taken_whole_are_kept_and_no_others(tmp_path, conversions):
+def test_records_of_pages_taken_whole_are_kept_and_no_others(tmp_path, conversions,
+                                                            monkeypatch):
     """A rebuild that renders one page keeps the records the other pages were made
-    with (a later change every page shows still converts none), and drops the ones
-    no page was made with any more."""
+    with (a later change every page shows still converts none), writes none for
+    them, and drops the ones no page was made with any more."""
+    from sopkit.outputs.site.convertcache import ConvertCache
+
     site = Site(tmp_path)
     site.build()
     before = {path.name for path in site.converted.glob("*.json")}
     edit(tmp_path / "docs" / "beta.md", "Tekst om beta", "Ny tekst om beta")
+    written: list[str] = []
+    put = ConvertCache.put
+    monkeypatch.setattr(ConvertCache, "put", lambda self, key, record: (
+        written.append(key), put(self, key, record))[-1])
     conversions.clear()
     site.build()
     assert conversions == ["# Beta"]  # index.md comes whole; gamma.md's title from its record
+    assert len(written) == 2  # beta's conversion and search entries
     after = {path.name for path in site.converted.glob("*.json")}
     assert len(before - after) == 2 and len(after - before) == 2  # beta's, old and new
     edit(site.config, "site_name: ", "site_name: Ny ")

@@ -432,7 +432,7 @@ def _shard_plugin(share: _Share, gather: Callable[[], SearchEntries] | None,
             self.order: list[str] = []
             self.indexed = 0
             self.search: Any = None
-            self.converter = _Converter(store) if store is not None else None
+            self.converter = _Converter(store, share) if store is not None else None
 
         def on_config(self, config: MkDocsConfig) -> None:
             self.search = next((p for p in config.plugins.values()
@@ -514,11 +514,13 @@ class _Converter:
     configuration of the conversion that holds a value this cannot describe (an
     extension given as an object) leaves every page converted anew. A search
     entry's key is made of what Material's indexing reads: the page's HTML, table of
-    contents, address, title and front matter.
+    contents, address, title and front matter. Only pages ``share`` renders are
+    indexed by way of the cache: the others have no HTML in this process.
     """
 
-    def __init__(self, store: ConvertCache) -> None:
+    def __init__(self, store: ConvertCache, share: _Share) -> None:
         self.store = store
+        self.share = share
         self.made_with: dict[str, list[str]] = {}
         """The keys each page (docs path) was converted and indexed with."""
         self._salt: str | None = None
@@ -547,8 +549,8 @@ class _Converter:
         add = index.add_entry_from_context
 
         def add_entry_from_context(page: Page) -> None:
-            if self._salt is None:  # the page was not converted by way of the cache
-                add(page)
+            if self._salt is None or not self.share.renders(page.file.src_uri):
+                add(page)  # not converted by way of the cache, or rendered elsewhere
                 return None
             meta = json.dumps({name: page.meta.get(name) for name in ("search", "tags", "title")},
                               ensure_ascii=False, sort_keys=True, default=repr)
