@@ -103,6 +103,8 @@ class History:
 
     library: Library
     _found: dict[str, _Found] = field(default_factory=dict)
+    _versions: dict[tuple[str, int], Version | SopkitError] = field(default_factory=dict)
+    """Each text worked out once (pages, the archival PDF and the proof ask for it)."""
     _scanned: bool = False
     _why_missing: str = ""
 
@@ -150,6 +152,18 @@ class History:
     # ------------------------------------------------------------ lookup
 
     def _version(self, proc: Procedure, index: int) -> Version:
+        key = (proc.id, index)
+        if key not in self._versions:
+            try:
+                self._versions[key] = self._make_version(proc, index)
+            except SopkitError as exc:
+                self._versions[key] = exc
+        found = self._versions[key]
+        if isinstance(found, SopkitError):
+            raise found
+        return found
+
+    def _make_version(self, proc: Procedure, index: int) -> Version:
         rev = proc.revisions[index]
         records = proc.revisions[: index + 1]
         path = self.library.sources[proc.id]
