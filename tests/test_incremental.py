@@ -180,7 +180,8 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     _, rendered = build(project)
     assert rendered == pages  # no index: nothing is trusted
     victims[1].unlink()
-    victims[2].write_bytes(b"")  # a file cut short (a full disk) is not used either
+    victims[2].unlink()  # a file cut short (a full disk: written anew) is not used either
+    victims[2].write_bytes(b"")
     dests = [read_index(cache / "index.json")[v.stem]["dest"] for v in victims[1:]]
     _, rendered = build(project)
     assert rendered == 0  # the site being replaced still has both pages whole
@@ -188,10 +189,20 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     # A page changed in the published site comes whole from the cache instead.
     other = next(p for p in sorted(cache.glob("*.html")) if p not in victims)
     changed = project / "site" / read_index(cache / "index.json")[other.stem]["dest"]
-    changed.unlink()  # not written through: the cache's copy shares nothing with the site
+    changed.unlink()  # a new file: the cache's copy (a hard link) is left whole
     changed.write_text("<p>Endret</p>", encoding="utf-8")
     _, rendered = build(project)
     assert rendered == 0
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+    # Changed in place, a page changes in the cache too (a hard link): neither is used.
+    third = next(p for p in sorted(cache.glob("*.html")) if p not in (*victims, other)
+                 and index[p.stem]["dest"] != EVIDENCE)
+    in_place = project / "site" / read_index(cache / "index.json")[third.stem]["dest"]
+    assert in_place.stat().st_ino == third.stat().st_ino
+    with in_place.open("r+b") as file:
+        file.write(b"<!-- endret -->")
+    _, rendered = build(project)
+    assert rendered == 1
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
     for dest in dests:  # now neither has them whole
         (project / "site" / dest).write_text("<p>Endret</p>", encoding="utf-8")

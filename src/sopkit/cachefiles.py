@@ -129,3 +129,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def link_atomic(source: Path, path: Path) -> None:
+    """Make ``path`` the file ``source`` whole: a hard link to it (no bytes written),
+    or a copy where ``source`` cannot be linked (another file system); put in place
+    under a temporary name, as :func:`write_atomic` does."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.unlink(missing_ok=True)
+        try:
+            os.link(source, temp)
+        except OSError:
+            temp.write_bytes(source.read_bytes())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from sopkit.cachefiles import write_atomic
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.templates import render
 from sopkit.outputs.urls import EVIDENCE_PAGE, built
@@ -59,4 +60,5 @@ def fill_evidence(site: Path, templates: Path, reports: Sequence[Report], built_
                           "evidence goes")
     table = render(templates, TABLE_TEMPLATE, rows=list(reports), built=built_on,
                    labels={r.artefact: label(r.artefact) for r in reports}, counts=counts)
-    path.write_text(page.replace(MARK, table), encoding="utf-8")
+    # A new file, not this one rewritten: the page cache keeps this one (a hard link).
+    write_atomic(path, page.replace(MARK, table).encode("utf-8"))

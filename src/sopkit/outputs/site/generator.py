@@ -310,7 +310,7 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
             html = (site / dest).read_bytes()
             cache.store(keys[page], Stored(dest, outcome.entries.get(page, []),
                                            hashlib.sha256(html).hexdigest(),
-                                           tuple(outcome.made_with.get(page, ()))), html)
+                                           tuple(outcome.made_with.get(page, ()))), site / dest)
     cache.keep(keys)
 
 

@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 
-from sopkit.cachefiles import code_digest, folder_digest, read_index, write_atomic, write_index
+from sopkit.cachefiles import code_digest, folder_digest, link_atomic, read_index, write_index
 from sopkit.outputs.site.nav import NavEntry, NavPage, NavSection, as_mkdocs
 
 INDEX = "index.json"
@@ -229,9 +229,15 @@ class PageCache:
     def get(self, key: str) -> Stored:
         return self.index[key]
 
-    def store(self, key: str, stored: Stored, html: bytes) -> None:
+    def store(self, key: str, stored: Stored, source: Path) -> None:
+        """Keep the page of ``key``: ``source`` is its file in the site being built.
+
+        The cache's copy is a hard link to it (1600 pages copied took a second): a page
+        later changed in place in the published site changes it too, but a copy is
+        used only while it has the SHA-256 ``stored`` gives (:meth:`source`), so such a
+        page is rendered again."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path(key), html)
+        link_atomic(source, self.path(key))
         self.index[key] = stored
         self._changed = True
 
