@@ -114,3 +114,17 @@ def test_compiled_templates_are_kept_apart_by_salt_and_a_damaged_one_is_compiled
     for kept in folder.rglob("*.cache"):
         kept.write_bytes(bc_magic + b"damaged")
     assert rendered(False, "plain") == "<b>"
+
+
+def test_the_modules_of_the_keyed_distributions_are_listed():
+    """pagecache.MODULES names the top-level modules of DISTRIBUTIONS: code from any
+    other module (a Markdown extension, a slug function) turns the page cache off."""
+    from importlib.metadata import packages_distributions
+
+    from sopkit.outputs.site.pagecache import DISTRIBUTIONS, MODULES, keyed
+
+    wanted = {name.lower() for name in DISTRIBUTIONS}
+    found = {module for module, dists in packages_distributions().items()
+             if any(dist.lower() in wanted for dist in dists) and not module.startswith("_")}
+    assert found <= set(MODULES), found - set(MODULES)
+    assert keyed("pymdownx.slugs") and keyed("functools") and not keyed("lokal_utvidelse")

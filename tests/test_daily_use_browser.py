@@ -88,24 +88,32 @@ def test_the_first_step_is_on_the_first_screen_of_a_phone(open_at, base, doc_id,
 
 def test_a_phone_browses_on_from_a_procedure_by_its_breadcrumbs(open_at, base):
     """A procedure page has breadcrumbs instead of the navigation (issue 17's decision),
-    also on a phone: no menu button that would open an empty menu; a crumb leads to
-    the folder's page, which lists the document and whose menu opens the navigation."""
+    also on a phone: its menu holds the page's sections, not the handbook's tree; a
+    crumb leads to the folder's page, which lists the document and whose menu opens
+    the navigation."""
     page = open_at(f"{base}dokumenter/{LONG}.html", PHONE)
-    drawer_button = page.locator('label.md-header__button[for="__drawer"]')
-    assert drawer_button.count() == 1 and not drawer_button.is_visible()
+    menu_button = page.locator('label.md-header__button[for="__drawer"]')
+    menu_button.click()
+    page.wait_for_timeout(400)  # the menu slides in
+    menu = page.locator("nav.md-nav--primary")
+    section = menu.get_by_role("link", name="Referanser")
+    assert section.is_visible()
+    assert not menu.get_by_role("link", name="Medisinsk biokjemi").count()
+    section.click()
+    page.wait_for_timeout(400)
+    box = page.locator("h2#referanser").bounding_box()
+    assert box is not None and 0 <= box["y"] < PHONE["height"] / 2, box  # jumped there
+    page.goto(f"{base}dokumenter/{LONG}.html")
     trail = page.locator("nav.md-path")
-    assert trail.is_visible()
     crumb = trail.get_by_role("link", name="Nedetid")
     box = crumb.bounding_box()
     assert box is not None and box["y"] < PHONE["height"] / 2, box  # at the top
     crumb.click()
     page.wait_for_url("**/nedetid/index.html")
     assert page.locator("article").get_by_role("link", name=re.compile(LONG)).is_visible()
-    assert drawer_button.is_visible()
-    drawer_button.click()
-    navigation = page.locator("nav.md-nav--primary")
-    page.wait_for_timeout(400)  # the menu slides in
-    assert navigation.get_by_role("link", name="Medisinsk biokjemi").first.is_visible()
+    menu_button.click()
+    page.wait_for_timeout(400)
+    assert menu.get_by_role("link", name="Medisinsk biokjemi").first.is_visible()
 
 
 def test_the_metadata_panel_opens_with_the_keyboard_on_a_phone(open_at, base):

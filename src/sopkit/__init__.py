@@ -22,12 +22,14 @@ _WHERE = {"InvalidInput": "sopkit.source.errors", "Problem": "sopkit.source.erro
           "read_library": "sopkit.source.library", "Procedure": "sopkit.source.model"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
-    globals()[name] = value
-    return value
+if not TYPE_CHECKING:  # type checkers see the imports above, and no other name
+
+    def __getattr__(name: str) -> Any:
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
 
 
 __all__ = ["InvalidInput", "Library", "Problem", "Procedure", "SopkitError", "read_library"]

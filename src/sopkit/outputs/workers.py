@@ -53,7 +53,7 @@ def lean_main() -> Iterator[None]:
     and the models (about 25 MiB a process). A main module named like a package's
     ``__main__`` is not imported again (``multiprocessing.spawn``, in
     ``get_preparation_data`` and ``_fixup_main_from_name``): the script's module is
-    given such a name while processes start. (``python -m`` and pytest name it so.)
+    given such a name while processes start. (``python -m`` names it so.)
     """
     main = sys.modules.get("__main__")
     if main is None or getattr(main, "__spec__", None) is not None:
@@ -76,9 +76,10 @@ def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | Non
     or anything else with ``read_bytes``).
 
     The cache is copied, never linked: a change made to a published file must not
-    reach it. A file that ``previous`` (the site being replaced) already has, byte
-    for byte, is hard-linked from there instead: that file leaves with the old
-    site, so the new site shares it with nothing (2000 copies took 0.8 s).
+    reach it. (The page cache links: it checks each page's SHA-256 before use.) A
+    file that ``previous`` (the site being replaced) already has, byte for byte, is
+    hard-linked from there instead: that file leaves with the old site, so the new
+    site shares it with nothing (2000 copies took 0.8 s).
     """
     written = []
     for path, name, source in _targets(cached, out_dir):

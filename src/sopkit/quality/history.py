@@ -160,7 +160,7 @@ class History:
                 self._versions[key] = exc
         found = self._versions[key]
         if isinstance(found, SopkitError):
-            raise found
+            raise SopkitError(found.message)  # a new one: raised again, it would collect frames
         return found
 
     def _make_version(self, proc: Procedure, index: int) -> Version:

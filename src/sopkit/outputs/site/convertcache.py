@@ -50,3 +50,5 @@ class ConvertCache:
             for path in self.folder.glob("*.json"):
                 if path.stem not in wanted:
                     path.unlink(missing_ok=True)
+            for path in self.folder.glob(".*.tmp"):  # left by a process that was stopped
+                path.unlink(missing_ok=True)

@@ -84,6 +84,7 @@ from sopkit.outputs.site.pagecache import (
     Stored,
     Whole,
     cacheable,
+    keyed,
     page_keys,
     salt,
 )
@@ -284,7 +285,7 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
                                  nav=as_mkdocs(nav))
     except Exception:  # the build reports it, with MkDocs' messages
         return {}, {}
-    if not _can_share(config):
+    if not _can_share(config) or not _keyed_extensions(config):
         return {}, {}
     theme = Path(config.theme.custom_dir) if config.theme.custom_dir else None
     # The code that makes the pages (this module and every sopkit module it imports:
@@ -294,6 +295,17 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     found = {page: cache.source(key, previous) for page, key in keys.items()}
     return keys, {page: Reused(cache.get(keys[page]), source)
                   for page, source in found.items() if source is not None}
+
+
+def _keyed_extensions(config: MkDocsConfig) -> bool:
+    """Whether every Markdown extension comes from a package whose version is in the
+    pages' keys (:func:`.pagecache.keyed`): a name Python-Markdown knows by an entry
+    point is its module's."""
+    from importlib.metadata import entry_points
+
+    known = {point.name: point.value for point in entry_points(group="markdown.extensions")}
+    return all(isinstance(name, str) and keyed(known.get(name, name))
+               for name in config.markdown_extensions)
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
@@ -537,8 +549,10 @@ class _Converter:
             key = _digest(salt, "page", page.file.src_uri, page.markdown or "")
             record = self.store.get(key)
             if record is None or not _restore(page, record, files):
-                convert(config, files)
-                self.store.put(key, _conversion(page))
+                with warnings_logged("mkdocs") as warned:
+                    convert(config, files)
+                if not warned:  # a warning fails the build: converted again, it is said again
+                    self.store.put(key, _conversion(page))
             self.made_with.setdefault(page.file.src_uri, []).append(key)
             return None
 
@@ -577,7 +591,7 @@ class _Converter:
                 [config.markdown_extensions, config.mdx_configs, config.validation,
                  config.use_directory_urls, pages.log.getEffectiveLevel() > logging.DEBUG],
                 sort_keys=True, default=_plain)
-        except TypeError:
+        except (TypeError, ValueError):  # not to be described; a value holding itself
             return None
         site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
                                  for f in files))
@@ -586,15 +600,20 @@ class _Converter:
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as JSON can hold it, for a key (a function by its name: its module's
-    version is in the key); a ``TypeError`` for what cannot be described."""
+    """``value`` as JSON can hold it, for a key; a ``TypeError`` for what cannot be
+    described. A function or class is described by its name when that says all of it:
+    defined at the top of a module whose version is in the key (:func:`.pagecache.keyed`),
+    neither a closure nor a method bound to a value."""
     if isinstance(value, functools.partial):
         return {"partial": value.func, "args": value.args, "keywords": value.keywords}
     if isinstance(value, Mapping):
         return dict(value)
-    if (callable(value) and hasattr(value, "__qualname__")
+    name, module = getattr(value, "__qualname__", None), getattr(value, "__module__", None)
+    if (callable(value) and isinstance(name, str) and "<" not in name
+            and isinstance(module, str) and keyed(module)
+            and getattr(value, "__closure__", None) is None
             and isinstance(getattr(value, "__self__", None), (type(None), type, ModuleType))):
-        return f"{value.__module__}.{value.__qualname__}"  # not a method bound to a value
+        return f"{module}.{name}"
     raise TypeError(f"{type(value).__name__} cannot be part of a key")
 
 

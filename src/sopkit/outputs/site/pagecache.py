@@ -18,12 +18,15 @@ A page's key is a SHA-256 of everything its HTML is made from:
 
 A configuration that reads more than ``mkdocs.yml`` (``!ENV``, ``INHERIT``,
 snippets, Python names, custom icons, a search dictionary) gets no page cache:
-what those read is not in the key. Other pages' front matter beyond the four
+what those read is not in the key; nor does one with a Markdown extension from
+a package whose version is not in the key (:func:`keyed`). Other pages' front matter beyond the four
 fields is not in a page's key: a theme override that shows more of it must
 leave the page cache off (``build/cache/pages`` removed before each build).
 
-For each key the cache keeps the page's HTML (``<key>.html``) and, in one
-index, where MkDocs writes it and its search index entries. Nothing here knows
+For each key the cache keeps the page's HTML (``<key>.html``, a hard link to the
+page as built: every use checks its SHA-256) and, in one index, where MkDocs
+writes it, its search index entries and the keys of the conversion records
+(:mod:`.convertcache`) it was made with. Nothing here knows
 MkDocs; a key that is not in the index, or whose file is missing or damaged,
 is simply built again.
 """
@@ -33,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +51,17 @@ INDEX = "index.json"
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
                  "pygments", "mkdocs-material-extensions", "jieba")
 """Whose versions shape the HTML (their code turns Markdown and templates into pages)."""
+MODULES = ("mkdocs", "material", "markdown", "pymdownx", "jinja2", "pygments", "materialx",
+           "jieba")
+"""The modules of :data:`DISTRIBUTIONS`: code from them, or from Python's standard library,
+changes only with a version in the key. A Markdown extension from elsewhere leaves the
+page cache off (see :func:`keyed`)."""
+
+
+def keyed(module: str) -> bool:
+    """Whether code of ``module`` changes only with a version in the pages' keys."""
+    top = module.partition(".")[0]
+    return top in MODULES or top in sys.stdlib_module_names
 
 
 @dataclass(frozen=True)
