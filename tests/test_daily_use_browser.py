@@ -97,7 +97,8 @@ def test_a_phone_browses_on_from_a_procedure_by_its_breadcrumbs(open_at, base):
     page.wait_for_timeout(400)  # the menu slides in
     menu = page.locator("nav.md-nav--primary")
     section = menu.get_by_role("link", name="Referanser")
-    assert section.is_visible()
+    box = section.bounding_box()  # on the screen: the menu opens at the sections
+    assert box is not None and 0 <= box["x"] < 100 and 0 < box["y"] < PHONE["height"], box
     assert not menu.get_by_role("link", name="Medisinsk biokjemi").count()
     section.click()
     page.wait_for_timeout(400)
