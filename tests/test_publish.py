@@ -258,3 +258,17 @@ def test_a_previous_site_that_cannot_be_removed_is_a_warning(root, monkeypatch, 
         assert "could not remove this leftover folder (Operation not permitted" in result.output
         assert "Traceback" not in result.output
         assert (root / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("epoch", ["", "i morgen", "99999999999999999999"])
+def test_a_build_date_that_is_no_date_is_a_message(root, monkeypatch, epoch):
+    """SOURCE_DATE_EPOCH set but empty or not seconds: said before anything is built
+    (MkDocs would stop with a bare ValueError), and the last site is left alone."""
+    assert _build(root).exit_code == 0
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = _build(root)
+    assert result.exit_code == 1
+    assert f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds" in result.output
+    assert "hint: unset it" in result.output and "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site

@@ -112,14 +112,15 @@ class Library:
 def today() -> dt.date:
     """The build date: from SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except ValueError:
-            raise SopkitError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds"
-            ) from None
-    return dt.date.today()
+    if epoch is None:
+        return dt.date.today()
+    try:  # set but empty is an error too: MkDocs would stop on it later
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise SopkitError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds\n    hint: "
+            "unset it (unset SOURCE_DATE_EPOCH), or give the build date as seconds "
+            "since 1970 (date +%s)") from None
 
 
 def read_library(root: Path, *, on: dt.date | None = None, strict: bool = False,
