@@ -206,6 +206,9 @@ def test_a_closure_is_not_described_by_its_name():
     assert _plain(slugify(case="lower")) == {  # what mkdocs.yml gives: described
         "partial": slugify(case="lower").func, "args": (),
         "keywords": slugify(case="lower").keywords}
+    described = [json.dumps(slugify(case=case), default=_plain) for case in ("lower", "lower",
+                                                                             "upper")]
+    assert described[0] == described[1] != described[2]  # the same option, the same key
 
 
 def test_a_markdown_extension_from_another_package_turns_the_caches_off(tmp_path,

@@ -122,7 +122,10 @@ def test_a_procedure_page_has_breadcrumbs_instead_of_the_navigation(built_site):
     menu = html[start:html.index('<div class="md-sidebar md-sidebar--secondary"', start)]
     assert " hidden>" in menu[:200]  # not on a wide screen
     assert re.findall(r'href="([^"#]+)"', menu) == ["../index.html", "D31044.html"]
-    assert 'href="#utforelse"' in menu or 'href="#utførelse"' in menu  # its sections
+    article = html[html.index("<article"):html.index("</article>")]
+    sections = re.findall(r'<h2 id="([^"]+)"', article)
+    assert sections[0] == "utførelse" and "referanser" in sections
+    assert re.findall(r'href="#([^"]+)"', menu) == sections  # each section, in order
     assert "mapper/" not in menu and "D29653" not in menu
     folder = read(built_site, "mapper/medisinsk-serviceklinikk/laboratoriene-fellesdokumenter/"
                               "medisinsk-biokjemi/nedetid/index.html")

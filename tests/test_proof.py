@@ -331,7 +331,7 @@ def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_pa
                                                                 monkeypatch):
     """After a change every page shows, a worker process reads the first pages while the
     build reads the others."""
-    site_verify = importlib.import_module("sopkit.outputs.site.verify")  # not the function
+    site_verify = importlib.import_module("sopkit.outputs.site.verify")
     root, alone = verified
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)

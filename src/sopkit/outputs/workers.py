@@ -30,17 +30,29 @@ def in_workers(func: Callable[[Job], Result], todo: list[Job], *, jobs: int,
         start(*args)
         yield from map(func, todo)
         return
-    # spawn, not fork: a fresh interpreter per worker shares no threads or
-    # fontconfig state with the parent.
-    context = multiprocessing.get_context("spawn")
     chunk = max(1, min(16, math.ceil(len(todo) / (workers * 4))))
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=start, initargs=args)
+    pool = ProcessPoolExecutor(workers, mp_context=SPAWN, initializer=start, initargs=args)
     try:
-        with lean_main():  # map() hands out every chunk now: the processes start
-            results = pool.map(func, todo, chunksize=chunk)
-        yield from results
+        yield from pool.map(func, todo, chunksize=chunk)
     finally:  # on the first error, do not wait for the rest
         pool.shutdown(cancel_futures=True)
+
+
+class _LeanProcess(multiprocessing.context.SpawnProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        with lean_main():
+            return multiprocessing.context.SpawnProcess._Popen(process_obj)
+
+
+class _LeanSpawn(multiprocessing.context.SpawnContext):
+    Process = _LeanProcess
+
+
+SPAWN: Any = _LeanSpawn()
+"""How sopkit starts every worker process: spawn, not fork (a fresh interpreter
+shares no threads or fontconfig state with the parent), and without running the
+main script again (:func:`lean_main`, around each start: ``Process._Popen``)."""
 
 
 @contextmanager

@@ -3,8 +3,8 @@
 ``render`` gives the staging docs folder's files (procedure and draft pages,
 front page, applications, archive, and the quality pages), ``write_docs``
 writes them, ``build`` runs MkDocs (:mod:`.generator`, the one module that
-knows MkDocs) and ``verify`` proves that every step and mandated phrase
-reached the built pages.
+knows MkDocs) and :func:`.verify.verify_site` proves that every step and
+mandated phrase reached the built pages.
 
 The names are imported when first used (PEP 562): a process that builds a share
 of the site with MkDocs imports the generator and what it needs, not the page
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from sopkit.outputs.site.pagecache import PageCache
     from sopkit.outputs.site.pages import write_docs
     from sopkit.outputs.site.rendercache import RenderCache
-    from sopkit.outputs.site.verify import verify_site as verify
 
 _WHERE = {
     "Processes": ("generator", "Processes"), "shard_count": ("generator", "shard_count"),
@@ -31,8 +30,9 @@ _WHERE = {
     "archived_texts": ("handbook", "archived_texts"), "navigation": ("handbook", "navigation"),
     "render": ("handbook", "render"), "PageCache": ("pagecache", "PageCache"),
     "write_docs": ("pages", "write_docs"), "RenderCache": ("rendercache", "RenderCache"),
-    "verify": ("verify", "verify_site"),
 }
+"""Where each name is. None is also a module's name: importing that module would make
+the package's name the module."""
 
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no other name
@@ -47,4 +47,4 @@ if not TYPE_CHECKING:  # type checkers see the imports above, and no other name
 
 
 __all__ = ["PageCache", "Processes", "RenderCache", "archived_texts", "build", "navigation",
-           "render", "shard_count", "theme_files", "verify", "write_docs"]
+           "render", "shard_count", "theme_files", "write_docs"]

@@ -64,7 +64,6 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -89,7 +88,7 @@ from sopkit.outputs.site.pagecache import (
     salt,
 )
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import lean_main, put
+from sopkit.outputs.workers import SPAWN, put
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -123,12 +122,10 @@ class Processes:
         self.count = max(1, count)
         self.pool: ProcessPoolExecutor | None = None
         if self.count > 1:
-            self.pool = ProcessPoolExecutor(
-                self.count - 1, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_import_mkdocs)
-            with lean_main():
-                for _ in range(self.count - 1):
-                    self.pool.submit(int)  # starts a process now, not at the first build
+            self.pool = ProcessPoolExecutor(self.count - 1, mp_context=SPAWN,
+                                            initializer=_import_mkdocs)
+            for _ in range(self.count - 1):
+                self.pool.submit(int)  # starts a process now, not at the first build
 
     def __enter__(self) -> Processes:
         return self
@@ -523,8 +520,8 @@ class _Converter:
     versions of what converts (:data:`.pagecache.DISTRIBUTIONS`), the configuration
     of the conversion, every file of the site (a link's target and address; a link
     to a missing file is warned about), the page's path and its Markdown. A
-    configuration of the conversion that holds a value this cannot describe (an
-    extension given as an object) leaves every page converted anew. A search
+    configuration of the conversion that holds a value this cannot describe
+    (:func:`_plain`) leaves every page converted anew. A search
     entry's key is made of what Material's indexing reads: the page's HTML, table of
     contents, address, title and front matter. Only pages ``share`` renders are
     indexed by way of the cache: the others have no HTML in this process.
@@ -536,17 +533,21 @@ class _Converter:
         self.made_with: dict[str, list[str]] = {}
         """The keys each page (docs path) was converted and indexed with."""
         self._salt: str | None = None
+        """What every key holds besides the page: worked out at the first conversion;
+        ``None`` after it when the configuration cannot be described."""
+        self._salted = False
 
     def converting(self, page: Page) -> None:
         """Let ``page`` be converted by way of the cache."""
         convert = page.render
 
         def render(config: MkDocsConfig, files: Files) -> None:
-            salt = self._salt or self._salt_of(config, files)
-            if salt is None:
+            if not self._salted:
+                self._salt, self._salted = _salt_of(self.store, config, files), True
+            if self._salt is None:
                 convert(config, files)
                 return None
-            key = _digest(salt, "page", page.file.src_uri, page.markdown or "")
+            key = _digest(self._salt, "page", page.file.src_uri, page.markdown or "")
             record = self.store.get(key)
             if record is None or not _restore(page, record, files):
                 with warnings_logged("mkdocs") as warned:
@@ -583,20 +584,22 @@ class _Converter:
 
         index.add_entry_from_context = add_entry_from_context
 
-    def _salt_of(self, config: MkDocsConfig, files: Files) -> str | None:
-        from mkdocs.structure import pages
 
-        try:
-            conversion = json.dumps(
-                [config.markdown_extensions, config.mdx_configs, config.validation,
-                 config.use_directory_urls, pages.log.getEffectiveLevel() > logging.DEBUG],
-                sort_keys=True, default=_plain)
-        except (TypeError, ValueError):  # not to be described; a value holding itself
-            return None
-        site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
-                                 for f in files))
-        self._salt = _digest(self.store.made_by, conversion, site)
-        return self._salt
+def _salt_of(store: ConvertCache, config: MkDocsConfig, files: Files) -> str | None:
+    """What every conversion's key holds besides the page (see :class:`_Converter`), or
+    ``None`` when the configuration cannot be described."""
+    from mkdocs.structure import pages
+
+    try:
+        conversion = json.dumps(
+            [config.markdown_extensions, config.mdx_configs, config.validation,
+             config.use_directory_urls, pages.log.getEffectiveLevel() > logging.DEBUG],
+            sort_keys=True, default=_plain)
+    except (TypeError, ValueError):  # not to be described; a value holding itself
+        return None
+    site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
+                             for f in files))
+    return _digest(store.made_by, conversion, site)
 
 
 def _plain(value: Any) -> Any:

@@ -19,16 +19,16 @@ A page's key is a SHA-256 of everything its HTML is made from:
 A configuration that reads more than ``mkdocs.yml`` (``!ENV``, ``INHERIT``,
 snippets, Python names, custom icons, a search dictionary) gets no page cache:
 what those read is not in the key; nor does one with a Markdown extension from
-a package whose version is not in the key (:func:`keyed`). Other pages' front matter beyond the four
-fields is not in a page's key: a theme override that shows more of it must
-leave the page cache off (``build/cache/pages`` removed before each build).
+a package whose version is not in the key (:func:`keyed`). Other pages' front
+matter beyond the four fields is not in a page's key: a theme override that
+shows more of it must leave the page cache off (``build/cache/pages`` removed
+before each build).
 
 For each key the cache keeps the page's HTML (``<key>.html``, a hard link to the
 page as built: every use checks its SHA-256) and, in one index, where MkDocs
 writes it, its search index entries and the keys of the conversion records
-(:mod:`.convertcache`) it was made with. Nothing here knows
-MkDocs; a key that is not in the index, or whose file is missing or damaged,
-is simply built again.
+(:mod:`.convertcache`) it was made with. Nothing here knows MkDocs; a key that
+is not in the index, or whose file is missing or damaged, is simply built again.
 """
 
 from __future__ import annotations

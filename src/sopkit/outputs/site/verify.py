@@ -17,7 +17,6 @@ not checked here.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,7 +27,7 @@ from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import Shown, Stylesheets, hidden_rules, page_view
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
-from sopkit.outputs.workers import lean_main
+from sopkit.outputs.workers import SPAWN
 from sopkit.source.expected import Item, page_items
 from sopkit.source.files import digest
 from sopkit.source.library import Library
@@ -118,11 +117,9 @@ def _views(pages: list[bytes], stylesheets: list[Path], jobs: int
         return [_view(page) for page in pages]
     chunks = [pages[start:start + CHUNK] for start in range(0, len(pages), CHUNK)]
     half = len(chunks) // 2
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_reading, initargs=(tuple(stylesheets),)
-                             ) as pool:
-        with lean_main():
-            futures = [pool.submit(_view_all, chunk) for chunk in chunks[:half]]
+    with ProcessPoolExecutor(workers, mp_context=SPAWN, initializer=_start_reading,
+                             initargs=(tuple(stylesheets),)) as pool:
+        futures = [pool.submit(_view_all, chunk) for chunk in chunks[:half]]
         views = [None] * half + [_view_all(chunk) for chunk in chunks[half:]]
         for index in reversed(range(half)):  # those not begun are read here
             if futures[index].cancel():
