@@ -282,6 +282,8 @@ def test_printing_loses_no_line_to_the_footer(open_at, base, doc_id):
     page.check("ol.sop-steps input[type=checkbox] >> nth=0")  # ticked on screen
     pages = pdf_lines(page.pdf(format="A4"))
     assert len(pages) >= (2 if doc_id == LONG else 1)
+    headings = {text.strip() for text in page.locator("article :is(h2, h3, h4)").all_inner_texts()}
+    assert headings
     for number, lines in enumerate(pages, start=1):
         footers = [line for line in lines if "Utskrift er ukontrollert kopi" in line[0]
                    and line[0].startswith(doc_id)]
@@ -291,6 +293,10 @@ def test_printing_loses_no_line_to_the_footer(open_at, base, doc_id):
         body = [line for line in lines if line not in footers and not line[0].startswith("Side ")]
         assert body and all(bottom > footer_top for _, bottom, _ in body), number
         assert any(line[0] == f"Side {number} av {len(pages)}" for line in lines)
+        # a heading is never the last line of a page, its text on the next
+        if number < len(pages):
+            last = min(body, key=lambda line: line[1])[0]
+            assert last not in headings, (number, last)
     # the pages' text without their margins: a step may run on past a page's foot
     text = re.sub(r"\s+", "", "".join(
         line[0] for lines in pages for line in lines
