@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.outputs.htmltext import code_blocks, hidden_rules, html_text, page_view
+from sopkit.outputs.htmltext import (
+    NO_RULES,
+    code_blocks,
+    hidden_rules,
+    html_text,
+    page_view,
+    view_key,
+)
 
 
 def _page(body: str) -> str:
@@ -154,3 +161,91 @@ def test_a_page_nested_deeper_than_python_recurses_is_read():
     hidden = _page("<article>" + "<div>" * depth + "<span hidden>Skjult</span>Synlig"
                    + "</div>" * depth + "</article>")
     assert html_text(hidden, article=True) == "Synlig"
+
+
+# ---------------------------------------------------------------- what a page's view reads
+
+FRAME = ('<html lang="nb"><head><title>{name}</title>{style}</head><body{body}>'
+         '<header class="topp"><a href="." title="{name}" aria-label="{name}">{name}</a>'
+         '</header>{between}<main><div class="innhold"{wrapper}><article><ol>'
+         '<li class="trinn">Ring OK</li><li>Skriv saken</li></ol></article></div></main>'
+         '<footer>{name}</footer></body></html>')
+PLAIN = {"name": "Håndbok", "style": "", "body": "", "between": "", "wrapper": ""}
+
+
+def _framed(**change: str) -> str:
+    return FRAME.format(**{**PLAIN, **change})
+
+
+def _rules(tmp_path: Path, css: str):
+    path = tmp_path / "site.css"
+    path.write_text(css, encoding="utf-8")
+    return hidden_rules([path])
+
+
+@pytest.mark.parametrize(("css", "change"), [
+    ("", {"name": "Kvalitetshåndbok for laboratoriene"}),  # the site's name, everywhere
+    (".skjult { display: none }", {"name": "Ny"}),
+    ("[data-modus=skjul] .trinn { display: none }", {"name": "Ny", "body": ' title="x"'}),
+    ("header ~ main .trinn { display: none }", {"name": "Ny &amp; annen"}),
+    ("details.om > summary::before { display: none }", {"name": "Ny"}),
+])
+def test_what_no_rule_reads_outside_the_article_leaves_the_key(tmp_path, css, change):
+    rules = _rules(tmp_path, css)
+    plain, changed = _framed(), _framed(**change)
+    assert page_view(changed, rules, article=True) == page_view(plain, rules, article=True)
+    assert view_key(changed, rules) == view_key(plain, rules)
+
+
+@pytest.mark.parametrize(("css", "change"), [
+    ("", {"wrapper": " hidden"}),
+    ("", {"wrapper": ' aria-hidden="true"'}),
+    ("", {"wrapper": ' style="display: none"'}),
+    (".skjult { display: none }", {"body": ' class="skjult"'}),
+    ("#borte { visibility: hidden }", {"wrapper": ' id="borte"'}),
+    ("", {"style": "<style>.innhold .trinn { display: none }</style>"}),
+    ("[data-modus=skjul] .trinn { display: none }", {"body": ' data-modus="skjul"'}),
+    ("[DATA-MODUS=skjul] .trinn { display: none }", {"body": ' data-modus="skjul"'}),
+    ("[data-m\\6f dus=skjul] .trinn { display: none }", {"body": ' data-modus="skjul"'}),
+    ("body:not([data-x]) .trinn { display: none }", {"body": ' data-x=""'}),
+    ("a[title=Ny] ~ * .trinn, header:has(a[title=Ny]) ~ main .trinn { display: none }",
+     {"name": "Ny"}),
+    (":lang(en) .trinn { display: none }", {"body": ' lang="en"'}),  # :lang reads any
+    ("header:has(a:empty) ~ main .trinn { display: none }", {"name": ""}),  # a link empties
+    ("header + main .trinn { display: none }", {"between": "<nav></nav>"}),
+    ("header ~ main:nth-child(2) .trinn { display: none }", {"between": "<nav></nav>"}),
+])
+def test_what_may_hide_the_article_from_outside_changes_the_key(tmp_path, css, change):
+    rules = _rules(tmp_path, css)
+    plain, changed = _framed(), _framed(**change)
+    # each change shows or hides the step (so the key must tell the pages apart)
+    assert page_view(changed, rules, article=True) != page_view(plain, rules, article=True)
+    assert view_key(changed, rules) != view_key(plain, rules)
+
+
+def test_a_pseudo_class_that_may_read_any_attribute_keys_them_all(tmp_path):
+    # :lang() reads lang from any ancestor; :checked, :link and the like read others:
+    # then every attribute is in the key (the site's name in a title too)
+    rules = _rules(tmp_path, "a:link ~ main .trinn { display: none }")
+    assert view_key(_framed(name="Ny"), rules) != view_key(_framed(), rules)
+    assert view_key(_framed(name="Ny"), NO_RULES) == view_key(_framed(), NO_RULES)
+
+
+@pytest.mark.parametrize("change", [
+    "<li>Ring OK</li>", '<li class="trinn" hidden>Ring OK</li>', '<li title="x">Ring OK</li>',
+    "<li><!-- en kommentar -->Ring OK</li>",
+])
+def test_anything_in_the_article_changes_the_key(change):
+    plain = _framed()
+    assert view_key(plain.replace('<li class="trinn">Ring OK</li>', change)) != view_key(plain)
+
+
+def test_an_empty_document_has_a_key():
+    assert view_key("   ") == view_key("") != view_key(_framed())
+
+
+def test_a_pages_own_style_is_read_whole():
+    plain = _framed(style="<style>.annet { display: none }</style>")
+    changed = _framed(style="<style>.innhold .trinn { display: none }</style>")
+    assert page_view(changed, article=True) != page_view(plain, article=True)
+    assert view_key(changed) != view_key(plain)

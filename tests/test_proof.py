@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -295,8 +296,9 @@ def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path):
 
 
 def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
-    """What each page must show and was found to show is kept by the page's bytes and its
-    procedure's content; kept or damaged, the evidence is the same as worked out anew."""
+    """What each page must show and was found to show is kept by what the page shows and
+    its procedure's content, and found by the page's bytes; kept or damaged, the evidence
+    is the same as worked out anew."""
     root, _ = verified
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
@@ -311,15 +313,21 @@ def test_remembered_page_checks_are_the_checks_made_afresh(verified, tmp_path):
     afresh = evidence()
     checksum, body = kept.read_bytes().split(b"\n", 1)
     assert hashlib.sha256(body).hexdigest().encode() == checksum
-    entries = json.loads(body)
+    kept_index = json.loads(body)
+    # each page's bytes -> the key of what it shows -> its checks
+    links = {key: view for key, view in kept_index.items() if isinstance(view, str)}
+    entries = {key: checks for key, checks in kept_index.items() if isinstance(checks, list)}
     pages = [r for r in afresh if r["artefact"] in ("page", "draft page")  # type: ignore
              or r["artefact"].startswith("revision ")]  # type: ignore
-    assert len(pages) >= 4 and len(entries) == len(pages)
+    assert len(pages) >= 4 and len(links) == len(pages)
+    assert set(links.values()) == set(entries) and len(kept_index) == len(links) + len(entries)
     assert any(item[:2] == ["step", "register-case"] for entry in entries.values()
                for item in entry)
     assert evidence() == afresh
-    for damaged in ({key: [["step", "x", "y", "ja"]] for key in entries},  # not a bool
-                    {key: [["step", "x", "y"]] for key in entries}):  # an item cut short
+    for damaged in ({**links, **{key: [["step", "x", "y", "ja"]] for key in entries}},  # not a bool
+                    {**links, **{key: [["step", "x", "y"]] for key in entries}},  # cut short
+                    {**{key: "0" * 64 for key in links}, **entries},  # leads nowhere
+                    {**{key: ["x"] for key in links}, **entries}):  # not a key
         body = json.dumps(damaged).encode()
         kept.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         assert evidence() == afresh
@@ -365,3 +373,41 @@ def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_pa
     page_report = next(r for r in json.loads(output)
                        if r["id"] == "D29653" and r["artefact"] == "page")
     assert [c["key"] for c in page_report["checks"] if not c["found"]] == ["register-case"]
+
+
+def test_a_new_site_name_is_not_read_again_but_what_hides_from_around_is(tmp_path,
+                                                                          monkeypatch):
+    """After a change every page shows where nothing is read (the site's name in Material's
+    header and title), the proof keeps the pages' checks; a change around the article
+    that hides it, after such a build, fails the next as it fails a first."""
+    site_verify = importlib.import_module("sopkit.outputs.site.verify")
+    root = _project(tmp_path)
+    css = root / CSS
+    css.write_text(css.read_text(encoding="utf-8") + '\n[data-modus="stille"] .sop-steps '
+                   "{ display: none; }\n", encoding="utf-8")  # nothing has it yet
+    build_site(Project(root), jobs=1)
+    read: list[str] = []
+    page_view = site_verify.page_view
+
+    def counted(html: str, *args: object, **kwargs: object) -> object:
+        read.append(re.search(r"<h1[^>]*>([^<]*)", html).group(1))  # type: ignore[union-attr]
+        return page_view(html, *args, **kwargs)
+
+    monkeypatch.setattr(site_verify, "page_view", counted)
+    edit(root / "mkdocs.yml", "site_name: Kvalitetshåndbok for laboratoriene",
+         "site_name: Kvalitetshåndboka")
+    build_site(Project(root), jobs=1)
+    page = (root / "site" / "dokumenter" / "D29653.html").read_text(encoding="utf-8")
+    assert "Kvalitetshåndboka" in page and "for laboratoriene" not in page
+    # read again: only D40210's page, which has figures (their bytes are in no key)
+    assert read == ["Merking av prøverør når Unilab er nede"]
+
+    main = root / "templates" / "overrides" / "main.html"
+    for wrapper in ('<div data-modus="stille">', '<div class="sop-print-footer">'):
+        edit(main, "{% block header %}", "{% block container %}" + wrapper
+             + "{{ super() }}</div>{% endblock %}\n{% block header %}")
+        with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
+            build_site(Project(root), jobs=1)
+        edit(main, "{% block container %}" + wrapper + "{{ super() }}</div>{% endblock %}\n",
+             "")
+        build_site(Project(root), jobs=1)

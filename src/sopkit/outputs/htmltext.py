@@ -21,6 +21,7 @@ text covered by another element or clipped is not detected.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -141,9 +142,11 @@ def _attributes(node: Any) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Stylesheets:
-    """The hiding rules of some stylesheets, as compiled selectors."""
+    """The hiding rules of some stylesheets, as compiled selectors, and the names of
+    the attributes those selectors read (``None``: any, see :func:`view_key`)."""
 
     selectors: tuple[Any, ...] = ()
+    attributes: frozenset[str] | None = frozenset()
 
     def matcher(self, extra_css: Iterable[str] = ()) -> cssselect2.Matcher | None:
         """A matcher of these rules and those of ``extra_css`` (a page's ``<style>``s);
@@ -185,8 +188,9 @@ def _matcher_of(selectors: tuple[Any, ...], extra_css: tuple[str, ...]
 
 def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:
     """The rules of ``stylesheets`` that hide text on screen (see the module notes)."""
-    return Stylesheets(tuple(s for path in sorted(stylesheets)
-                             for s in _hiding_selectors(path.read_text(encoding="utf-8"))))
+    sheets = [path.read_text(encoding="utf-8") for path in sorted(stylesheets)]
+    return Stylesheets(tuple(s for css in sheets for s in _hiding_selectors(css)),
+                       _union(_attributes_read(css) for css in sheets))
 
 
 _GROUPING = {"layer", "supports", "container", "scope", "document"}
@@ -194,16 +198,14 @@ _GROUPING = {"layer", "supports", "container", "scope", "document"}
 
 
 @lru_cache(maxsize=64)
-def _hiding_selectors(css: str) -> tuple[Any, ...]:
+def _hiding_preludes(css: str) -> tuple[Any, ...]:
+    """The selector lists (as tokens) of the rules of ``css`` that hide text on screen."""
     found: list[Any] = []
 
     def visit(rules: list[Any]) -> None:
         for rule in rules:
             if rule.type == "qualified-rule" and hides(tinycss2.serialize(rule.content)):
-                try:
-                    found.extend(cssselect2.compile_selector_list(rule.prelude))
-                except cssselect2.SelectorError:
-                    continue  # a selector cssselect2 cannot read: it matches nothing here
+                found.append(rule.prelude)
             elif rule.type == "at-rule" and rule.content is not None and (
                     rule.lower_at_keyword in _GROUPING or (
                         rule.lower_at_keyword == "media"
@@ -213,6 +215,67 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
 
     visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _hiding_selectors(css: str) -> tuple[Any, ...]:
+    found: list[Any] = []
+    for prelude in _hiding_preludes(css):
+        try:
+            found.extend(cssselect2.compile_selector_list(prelude))
+        except cssselect2.SelectorError:
+            continue  # a selector cssselect2 cannot read: it matches nothing here
+    return tuple(found)
+
+
+_STRUCTURAL = frozenset({
+    "not", "is", "where", "matches", "any", "has", "root", "scope", "empty",
+    "first-child", "last-child", "only-child", "nth-child", "nth-last-child",
+    "first-of-type", "last-of-type", "only-of-type", "nth-of-type", "nth-last-of-type"})
+"""Pseudo-classes that read no attribute: an element's place among the others, whether
+it has text or children (``empty``), and selectors within (their own names are read)."""
+
+
+@lru_cache(maxsize=64)
+def _attributes_read(css: str) -> frozenset[str] | None:
+    """The names of the attributes the hiding rules of ``css`` select by (``None``: a
+    rule names a pseudo-class or pseudo-element that may read any)."""
+    names: set[str] = set()
+
+    def visit(tokens: Iterable[Any]) -> bool:
+        colons = 0  # before this token
+        for token in tokens:
+            if token.type == "literal" and token.value == ":":
+                colons += 1
+                continue
+            if colons == 1 and token.type in ("ident", "function"):
+                name = token.lower_value if token.type == "ident" else token.lower_name
+                if name not in _STRUCTURAL:
+                    return False  # :lang(), :checked, :link ... read attributes
+            elif colons > 1 and token.type == "function":
+                return False  # ::part(), ::slotted(): (a pseudo-element such as ::before
+                # reads nothing)
+            if token.type == "[] block":
+                names.update(t.lower_value for t in token.content if t.type == "ident")
+            inner = (token.arguments if token.type == "function" else
+                     token.content if token.type in ("() block", "{} block") else ())
+            if not visit(inner):
+                return False
+            colons = 0
+        return True
+
+    if not all(visit(prelude) for prelude in _hiding_preludes(css)):
+        return None
+    return frozenset(names)
+
+
+def _union(sets: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    found: set[str] = set()
+    for names in sets:
+        if names is None:
+            return None
+        found |= names
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------- text
@@ -383,6 +446,72 @@ def code_blocks(html: str, rules: Stylesheets = NO_RULES, *, article: bool = Fal
         if code is not None:
             codes.setdefault(code, []).append(text)
     return {"".join(parts) for parts in codes.values()}
+
+
+# ---------------------------------------------------------------- what a view reads
+
+
+_ALWAYS_READ = frozenset({"id", "class", "hidden", "aria-hidden", "style", "open"})
+"""Attributes read of an element whatever the rules: by the tests of what hides it
+(:func:`_visible_parts`) and by cssselect2 to sort selectors (``id`` and ``class``)."""
+
+
+def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
+    """A digest of everything :func:`page_view` reads of ``html`` with ``article=True``
+    under ``rules``: two pages with the same digest have the same view, so what a page
+    shows may be kept by it (a change every page shows, such as the site's name in
+    Material's header, leaves the proof nothing new to read).
+
+    That is, in the tree :func:`_parse` makes: each top-level ``<article>`` whole (as
+    Lexbor writes it out, comments and all); of the rest of the page, every element's
+    name and place, its attributes that the tests of what hides it or a hiding rule
+    (of ``rules`` or of a ``<style>`` in the page) may read (all of them when a rule
+    names a pseudo-class that may read any), where it has text (``:empty`` reads
+    that), and the text of every ``<style>``. Not the rest of the text outside the
+    articles, which nothing reads. Nor ``rules`` themselves: the caller keys them."""
+    document = LexborHTMLParser(html, scripting=True).root if html.strip() else None
+    if document is None:
+        return hashlib.sha256(b"").hexdigest()
+    # In document order: [name, attributes] as an element begins, None as it ends, ""
+    # for a text, a <style>'s text, and ["article", its HTML].
+    frame: list[Any] = []
+    styles: list[str] = []
+    stack: list[Any] = [document]
+    pop, push, add = stack.pop, stack.append, frame.append
+    while stack:
+        node = pop()
+        if node is None or node.__class__ is str:
+            add(node)
+            continue
+        tag = (node.tag or "html").lower()
+        if tag == "article":
+            add(["article", node.html])
+            continue
+        add([tag, node.attributes])
+        push(None)
+        children: list[Any] = []
+        child = node.child
+        while child is not None:  # as _parse goes through them
+            kind = child.tag
+            if kind == "-text":
+                if tag == "style":
+                    styles.append(child.text_content or "")
+                    children.append(styles[-1])
+                else:
+                    children.append("")
+            elif kind and kind[0] not in "-_!":
+                children.append(child)
+            child = child.next
+        children.reverse()
+        stack += children
+    names = _union([rules.attributes, *(_attributes_read(css) for css in styles
+                                        if _may_hide(css))])
+    read = None if names is None else names | _ALWAYS_READ
+    for item in frame:
+        if item.__class__ is list and item[0] != "article":
+            item[1] = sorted((name.lower(), value or "") for name, value in item[1].items()
+                             if read is None or name.lower() in read)
+    return hashlib.sha256(repr(frame).encode()).hexdigest()
 
 
 def body(html: str) -> str:

@@ -25,7 +25,14 @@ from typing import Any
 from sopkit.cachefiles import code_digest, read_index, write_index
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
-from sopkit.outputs.htmltext import Shown, Stylesheets, hidden_rules, page_view
+from sopkit.outputs.htmltext import (
+    NO_RULES,
+    Shown,
+    Stylesheets,
+    hidden_rules,
+    page_view,
+    view_key,
+)
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
 from sopkit.outputs.workers import SPAWN
 from sopkit.source.expected import Item, page_items
@@ -48,9 +55,12 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     (``archived``: docs page -> the revision's text) in ``site``.
 
     ``cache``: a file that keeps what each page must show and what was found on it,
-    by the page's bytes, its procedure's content and this checker's code, so that a
-    page built again with the same bytes is not parsed again (a rebuild changes few
-    pages), nor what it must show worked out again. ``jobs``: the most processes that
+    by all that reading the page reads (:func:`view_key`: its article, and what of the
+    rest may hide it), its procedure's content and this checker's code, and which of
+    those each page's bytes were; so that a page built again with the same bytes is not
+    read again (a rebuild changes few pages), nor one that changed only where nothing
+    is read (a new site name in every page's header), nor what it must show worked out
+    again. ``jobs``: the most processes that
     read pages together, when there are many (after a change every page shows).
     """
     paths = sorted(stylesheets)
@@ -60,6 +70,7 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
                                      code_digest((__name__,), READING)]).encode()).hexdigest()
     known = read_index(cache) if cache else {}
     found: dict[str, Any] = {}
+    rules = hidden_rules(paths) if cache else NO_RULES
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
               for doc_id, p in (drafts or {}).items()]
@@ -71,23 +82,38 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
         digest = sha256(data)  # the page's, in its key and its report
-        key = hashlib.sha256(f"{salt}\0{digest}\0{proc.content_digest()}".encode()).hexdigest()
-        # A page with files is checked every time: the files' bytes are not in its key.
-        report = _known(known.get(key), proc.id, artefact, built(page), digest)
-        if report is None or proc.files:
+        content = proc.content_digest()
+        key = _key(salt, digest, content)
+        # A page's checks are kept by what the page shows (its view_key); its bytes lead
+        # there. A page with files is checked every time: their bytes are not in the keys.
+        seen = known.get(key)  # these bytes were read before: the key of what they show
+        view = seen if isinstance(seen, str) else None
+        if view is None and data and cache and not proc.files:
+            view = _key(salt, view_key(data.decode("utf-8"), rules), content)
+        report = None
+        if view is not None and not proc.files:
+            report = _known(known.get(view), proc.id, artefact, built(page), digest)
+        if view is None or report is None:
             todo.append((len(reports), artefact, page, proc, data, key))
         else:
-            found[key] = known[key]
+            found[key], found[view] = view, known[view]
         reports.append(report)
     views = _views([data for *_, data, _ in todo], paths, jobs) if todo else []
-    for (index, artefact, page, proc, data, key), (text, shown) in zip(todo, views, strict=True):
+    for (index, artefact, page, proc, data, key), (text, shown, shows) in zip(
+            todo, views, strict=True):
         report = check(proc.id, artefact, built(page), data, text, page_items(proc),
                        shows=_shows(proc, site, built(page), shown))
-        found[key] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
+        view = _key(salt, shows, proc.content_digest())
+        found[key] = view
+        found[view] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports[index] = report
     if cache is not None and found != known:  # a changed entry is not used: see write_index
         write_index(cache, found)
     return [report for report in reports if report is not None]
+
+
+def _key(salt: str, page: str, content: str) -> str:
+    return hashlib.sha256(f"{salt}\0{page}\0{content}".encode()).hexdigest()
 
 
 def _known(entry: Any, doc_id: str, artefact: str, page: str, digest: str) -> Report | None:
@@ -107,8 +133,9 @@ CHUNK = 25
 
 
 def _views(pages: list[bytes], stylesheets: list[Path], jobs: int
-           ) -> list[tuple[str, list[Shown]]]:
-    """What a reader sees of each page's article (:func:`page_view`), in order. When
+           ) -> list[tuple[str, list[Shown], str]]:
+    """What a reader sees of each page's article (:func:`page_view`), and the page's
+    :func:`view_key`, in order. When
     there are many (a page takes about 2 ms), ``jobs - 1`` worker processes read the
     first half while this process reads the second, then what they have not begun."""
     _start_reading(tuple(stylesheets))
@@ -140,12 +167,13 @@ def _start_reading(stylesheets: tuple[Path, ...]) -> None:
     _RULES[:] = [hidden_rules(stylesheets)]
 
 
-def _view_all(pages: list[bytes]) -> list[tuple[str, list[Shown]]]:
+def _view_all(pages: list[bytes]) -> list[tuple[str, list[Shown], str]]:
     return [_view(page) for page in pages]
 
 
-def _view(data: bytes) -> tuple[str, list[Shown]]:
-    return page_view(data.decode("utf-8"), _RULES[0], article=True) if data else ("", [])
+def _view(data: bytes) -> tuple[str, list[Shown], str]:
+    html = data.decode("utf-8")
+    return (*page_view(html, _RULES[0], article=True), view_key(html, _RULES[0]))
 
 
 def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
