@@ -61,11 +61,13 @@ def build(project: Project, strict: bool, output: Path | None, jobs: int) -> Non
     Pages whose inputs did not change since the last build come from the page
     cache (build/cache/pages); wall cards and archival PDFs from theirs; what
     reading found in unchanged procedure files from build/cache/read.json; a
-    procedure page's Markdown, when its template input is unchanged, from the
-    last build (build/cache/markdown.json); a page rendered again is not
-    converted from Markdown and indexed for search again when those are
-    unchanged (build/cache/converted). Removing build/cache only makes the
-    next build slower. Progress is shown when standard error is a terminal.
+    procedure or folder page's Markdown, when its template input is unchanged,
+    from the last build (build/cache/markdown.json); a page rendered again is
+    not converted from Markdown and indexed for search again when those are
+    unchanged (build/cache/converted); the proof does not read a page again
+    when nothing it reads changed (build/cache/page-checks.json). Removing
+    build/cache only makes the next build slower. Progress is shown when
+    standard error is a terminal.
     """
     from sopkit.pipeline import build_site
 

@@ -117,7 +117,8 @@ def page_files(
     HTML of its ticket; ``composer_pages`` to the docs path of its composer;
     ``drafts`` to a draft under way for it and that draft's ticket HTML: those
     get a page of their own (``utkast/<ID>``), left out of search. ``kept``: the
-    Markdown of procedure pages from the last build, by their input (:mod:`.rendercache`).
+    Markdown of procedure and folder pages from the last build, by their input
+    (:mod:`.rendercache`).
     """
     cards = cards or {}
     ticket_blocks = ticket_blocks or {}
@@ -127,10 +128,11 @@ def page_files(
     files: dict[str, str] = {}
     titles = {p.id: p.title for p in library.procedures}
 
+    cached = kept.render if kept is not None else partial(render, project.templates)
+
     def procedure_page(page: str, proc: Procedure, **context: object) -> None:
         revised = proc.revised or proc.id in drafts  # a draft is a second revision
-        files[page] = (kept.render if kept is not None else partial(
-            render, project.templates))(
+        files[page] = cached(
             "site/procedure.md.j2",
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
             changes_href=href(page, CHANGES_PAGE.format(id=proc.id)) if revised else "",
@@ -163,8 +165,8 @@ def page_files(
                 in_force_href=href(draft_page, page),
             )
     for path, folder in handbook_tree(in_force).walk():
-        files[folder.page] = render(
-            project.templates, "site/folder.md.j2", page=folder.page, path=path,
+        files[folder.page] = cached(
+            "site/folder.md.j2", page=folder.page, path=path,
             subfolders=[(name, href(folder.page, child.page))
                         for name, child in sorted(folder.children.items())],
             documents=[(proc, href(folder.page, PROCEDURE_PAGE.format(id=proc.id)))

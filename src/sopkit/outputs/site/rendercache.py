@@ -1,9 +1,9 @@
-"""The Markdown of procedure pages kept from one build to the next: a page whose
-template input is the same as in the last build is not rendered again.
+"""The Markdown of procedure and folder pages kept from one build to the next: a page
+whose template input is the same as in the last build is not rendered again.
 
 Rendering 1000 procedure pages with Jinja took about a third of a second of every
-build, after any edit. A page's key is a SHA-256 of everything its Markdown is made
-from:
+build, after any edit, and their 630 folders' pages another. A page's key is a
+SHA-256 of everything its Markdown is made from:
 
 * the salt: every file of ``templates/`` (a page template includes others), the
   source of the module that renders pages and every sopkit module it imports (the
@@ -47,7 +47,7 @@ class Uncacheable(Exception):
 
 
 class RenderCache:
-    """Procedure pages' Markdown by key, kept in ``index`` (a file), with the pages
+    """Pages' Markdown by key, kept in ``index`` (a file), with the pages
     themselves in ``docs`` (the staging docs folder of the last build)."""
 
     def __init__(self, index: Path, docs: Path, templates: Path, code: tuple[str, ...]) -> None:
