@@ -490,8 +490,7 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
         add([tag, node.attributes])
         push(None)
         children: list[Any] = []
-        child = node.child
-        while child is not None:  # as _parse goes through them
+        for child in node.iter(include_text=True):  # the children _parse makes
             kind = child.tag
             if kind == "-text":
                 if tag == "style":
@@ -501,7 +500,6 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
                     children.append("")
             elif kind and kind[0] not in "-_!":
                 children.append(child)
-            child = child.next
         children.reverse()
         stack += children
     names = _union([rules.attributes, *(_attributes_read(css) for css in styles
@@ -509,8 +507,8 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
     read = None if names is None else names | _ALWAYS_READ
     for item in frame:
         if item.__class__ is list and item[0] != "article":
-            item[1] = sorted((name.lower(), value or "") for name, value in item[1].items()
-                             if read is None or name.lower() in read)
+            item[1] = [(name.lower(), value) for name, value in item[1].items()
+                       if read is None or name.lower() in read]
     return hashlib.sha256(repr(frame).encode()).hexdigest()
 
 

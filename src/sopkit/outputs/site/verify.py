@@ -60,8 +60,8 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
     those each page's bytes were; so that a page built again with the same bytes is not
     read again (a rebuild changes few pages), nor one that changed only where nothing
     is read (a new site name in every page's header), nor what it must show worked out
-    again. ``jobs``: the most processes that
-    read pages together, when there are many (after a change every page shows).
+    again. ``jobs``: the most processes that read pages together, when there are many
+    (after a change every page shows in what is read).
     """
     paths = sorted(stylesheets)
     # The code that decides what a page shows and what it must: a change to any of it
@@ -90,20 +90,19 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         view = seen if isinstance(seen, str) else None
         if view is None and data and cache and not proc.files:
             view = _key(salt, view_key(data.decode("utf-8"), rules), content)
-        report = None
-        if view is not None and not proc.files:
-            report = _known(known.get(view), proc.id, artefact, built(page), digest)
+        report = (_known(known.get(view), proc.id, artefact, built(page), digest)
+                  if view is not None and not proc.files else None)
         if view is None or report is None:
             todo.append((len(reports), artefact, page, proc, data, key))
         else:
             found[key], found[view] = view, known[view]
         reports.append(report)
     views = _views([data for *_, data, _ in todo], paths, jobs) if todo else []
-    for (index, artefact, page, proc, data, key), (text, shown, shows) in zip(
+    for (index, artefact, page, proc, data, key), (text, shown, read) in zip(
             todo, views, strict=True):
         report = check(proc.id, artefact, built(page), data, text, page_items(proc),
                        shows=_shows(proc, site, built(page), shown))
-        view = _key(salt, shows, proc.content_digest())
+        view = _key(salt, read, proc.content_digest())
         found[key] = view
         found[view] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports[index] = report
