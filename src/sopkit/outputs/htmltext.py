@@ -146,7 +146,7 @@ class Stylesheets:
     the attributes those selectors read (``None``: any, see :func:`view_key`)."""
 
     selectors: tuple[Any, ...] = ()
-    attributes: frozenset[str] | None = frozenset()
+    attributes: frozenset[str] | None = None
 
     def matcher(self, extra_css: Iterable[str] = ()) -> cssselect2.Matcher | None:
         """A matcher of these rules and those of ``extra_css`` (a page's ``<style>``s);
@@ -154,7 +154,7 @@ class Stylesheets:
         return _matcher(self.selectors, tuple(extra_css))
 
 
-NO_RULES = Stylesheets()
+NO_RULES = Stylesheets((), frozenset())
 
 
 def _matcher(selectors: tuple[Any, ...], extra_css: tuple[str, ...]) -> cssselect2.Matcher | None:
