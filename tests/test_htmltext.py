@@ -249,3 +249,11 @@ def test_a_pages_own_style_is_read_whole():
     changed = _framed(style="<style>.innhold .trinn { display: none }</style>")
     assert page_view(changed, article=True) != page_view(plain, article=True)
     assert view_key(changed) != view_key(plain)
+
+
+def test_a_style_in_the_article_may_read_attributes_around_it():
+    style = '<style>body[data-modus="skjul"] .trinn { display: none }</style>'
+    plain = _framed().replace("<ol>", style + "<ol>")
+    changed = _framed(body=' data-modus="skjul"').replace("<ol>", style + "<ol>")
+    assert page_view(changed, article=True) != page_view(plain, article=True)
+    assert view_key(changed) != view_key(plain)

@@ -486,6 +486,10 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
         tag = (node.tag or "html").lower()
         if tag == "article":
             add(["article", node.html])
+            # its <style>s' rules may select by attributes of elements around it
+            styles += ["".join(text.text_content or "" for text in style.iter(include_text=True)
+                               if text.tag == "-text")
+                       for style in node.traverse() if style.tag == "style"]
             continue
         add([tag, node.attributes])
         push(None)
