@@ -223,7 +223,7 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
     for prelude in _hiding_preludes(css):
         try:
             found.extend(cssselect2.compile_selector_list(prelude))
-        except cssselect2.SelectorError:
+        except (cssselect2.SelectorError, NotImplementedError):  # such as [*|x]
             continue  # a selector cssselect2 cannot read: it matches nothing here
     return tuple(found)
 
@@ -462,8 +462,8 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
     shows may be kept by it (a change every page shows, such as the site's name in
     Material's header, leaves the proof nothing new to read).
 
-    That is, in the tree :func:`_parse` makes: each top-level ``<article>`` whole (as
-    Lexbor writes it out, comments and all); of the rest of the page, every element's
+    That is, in the tree :func:`_parse` makes: each top-level ``<article>`` whole (every
+    element with all its attributes, every text); of the rest of the page, every element's
     name and place, its attributes that the tests of what hides it or a hiding rule
     (of ``rules`` or of a ``<style>`` in the page) may read (all of them when a rule
     names a pseudo-class that may read any), where it has text (``:empty`` reads
@@ -472,45 +472,45 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
     document = LexborHTMLParser(html, scripting=True).root if html.strip() else None
     if document is None:
         return hashlib.sha256(b"").hexdigest()
-    # In document order: [name, attributes] as an element begins, None as it ends, ""
-    # for a text, a <style>'s text, and ["article", its HTML].
+    # In document order, as _parse makes the tree: [name, attributes, whether in an
+    # article] as an element begins, None as it ends, and each text: whole in an article
+    # or a <style>, else "" (that there is text).
     frame: list[Any] = []
-    styles: list[str] = []
-    stack: list[Any] = [document]
-    pop, push, add = stack.pop, stack.append, frame.append
+    styles: list[str] = []  # every <style>'s CSS, as _parse reads it (its text)
+    stack: list[Any] = [(document, False)]
+    pop, add = stack.pop, frame.append
     while stack:
-        node = pop()
-        if node is None or node.__class__ is str:
-            add(node)
+        item = pop()
+        if item is None or item.__class__ is str:
+            add(item)
             continue
+        node, inside = item
         tag = (node.tag or "html").lower()
-        if tag == "article":
-            add(["article", node.html])
-            # its <style>s' rules may select by attributes of elements around it
-            styles += ["".join(text.text_content or "" for text in style.iter(include_text=True)
-                               if text.tag == "-text")
-                       for style in node.traverse() if style.tag == "style"]
-            continue
-        add([tag, node.attributes])
-        push(None)
+        inside = inside or tag == "article"
+        add([tag, node.attributes, inside])
         children: list[Any] = []
+        css: list[str] | None = [] if tag == "style" else None  # its text, up to a child
         for child in node.iter(include_text=True):  # the children _parse makes
             kind = child.tag
             if kind == "-text":
-                if tag == "style":
-                    styles.append(child.text_content or "")
-                    children.append(styles[-1])
-                else:
-                    children.append("")
+                text = child.text_content or ""
+                if css is not None:
+                    css.append(text)
+                children.append(text if inside or tag == "style" else "")
             elif kind and kind[0] not in "-_!":
-                children.append(child)
-        children.reverse()
-        stack += children
+                if css is not None:  # (an SVG <style> may have elements in it)
+                    styles.append("".join(css))
+                    css = None
+                children.append((child, inside))
+        if css is not None:
+            styles.append("".join(css))
+        stack.append(None)
+        stack += reversed(children)
     names = _union([rules.attributes, *(_attributes_read(css) for css in styles
                                         if _may_hide(css))])
     read = None if names is None else names | _ALWAYS_READ
     for item in frame:
-        if item.__class__ is list and item[0] != "article":
+        if item.__class__ is list and not item[2]:  # around the articles
             item[1] = [(name.lower(), value) for name, value in item[1].items()
                        if read is None or name.lower() in read]
     return hashlib.sha256(repr(frame).encode()).hexdigest()
