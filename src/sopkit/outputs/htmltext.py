@@ -223,8 +223,10 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
     for prelude in _hiding_preludes(css):
         try:
             found.extend(cssselect2.compile_selector_list(prelude))
-        except (cssselect2.SelectorError, NotImplementedError):  # such as [*|x]
+        except cssselect2.SelectorError:
             continue  # a selector cssselect2 cannot read: it matches nothing here
+        except NotImplementedError:  # one it reads but cannot match, such as [*|x]:
+            found.extend(cssselect2.compile_selector_list("*"))  # taken to hide anything
     return tuple(found)
 
 
