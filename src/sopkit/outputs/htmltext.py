@@ -13,7 +13,9 @@ does not count:
 * inside an element that a rule of the site's own stylesheets, or of a
   ``<style>`` in the page, hides the same ways, matched with real CSS selectors
   (cssselect2), outside ``@media`` or in ``@media`` rules for screens;
-* for a page: anything outside its ``<article>``, or under an ancestor hidden so.
+* for a page: anything outside its ``<article>``, or under an ancestor hidden so;
+* anything, under a hiding rule whose selector cssselect2 reads but cannot match
+  (``[*|x]``); a selector it cannot read at all matches nothing.
 
 Material's own stylesheets are not read (they hide their controls, not content);
 text covered by another element or clipped is not detected.
