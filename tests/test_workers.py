@@ -21,9 +21,9 @@ SCRIPT = textwrap.dedent("""
                                args=())) == [1, 2, 3, 4]
         with Processes(2) as started:
             assert started.pool.submit(os.getpid).result() != os.getpid()
-        from sopkit.outputs.site.verify import PAGES_PER_PROCESS, _views
+        from sopkit.outputs.site.verify import PAGES_PER_PROCESS, _each, _view_all
         pages = [b"<article><p>Trinn</p></article>"] * (2 * PAGES_PER_PROCESS)
-        views = _views(pages, [], 2)  # the proof: a worker reads the first half
+        views = _each(_view_all, pages, [], 2)  # the proof: a worker reads the first half
         assert len(views) == len(pages) and "Trinn" in views[0][0]
         print("done")
 """)

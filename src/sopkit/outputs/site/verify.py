@@ -19,14 +19,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sopkit.cachefiles import code_digest, read_index, write_index
 from sopkit.outputs.evidence import Check, Report, check, sha256
 from sopkit.outputs.files import page_shows
 from sopkit.outputs.htmltext import (
-    NO_RULES,
     Shown,
     Stylesheets,
     hidden_rules,
@@ -70,45 +70,64 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
                                      code_digest((__name__,), READING)]).encode()).hexdigest()
     known = read_index(cache) if cache else {}
     found: dict[str, Any] = {}
-    rules = hidden_rules(paths) if cache else NO_RULES
     pages = [("page", PROCEDURE_PAGE.format(id=p.id), p) for p in library.procedures]
     pages += [("draft page", DRAFT_PAGE.format(id=doc_id), p)
               for doc_id, p in (drafts or {}).items()]
     pages += [(f"revision {p.current.revision} page", page, p)
               for page, p in (archived or {}).items()]
-    reports: list[Report | None] = []
-    todo: list[tuple[int, str, str, Procedure, bytes, str]] = []  # pages to read
+    # A page's checks are kept by what the page shows (its view_key); its bytes lead
+    # there. A page with files is checked every time: their bytes are not in the keys.
+    read: list[_Page] = []
     for artefact, page, proc in pages:
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
         digest = sha256(data)  # the page's, in its key and its report
-        content = proc.content_digest()
-        key = _key(salt, digest, content)
-        # A page's checks are kept by what the page shows (its view_key); its bytes lead
-        # there. A page with files is checked every time: their bytes are not in the keys.
+        key = _key(salt, digest, proc.content_digest())
         seen = known.get(key)  # these bytes were read before: the key of what they show
-        view = seen if isinstance(seen, str) else None
-        if view is None and data and cache and not proc.files:
-            view = _key(salt, view_key(data.decode("utf-8"), rules), content)
-        report = (_known(known.get(view), proc.id, artefact, built(page), digest)
-                  if view is not None and not proc.files else None)
-        if view is None or report is None:
-            todo.append((len(reports), artefact, page, proc, data, key))
+        read.append(_Page(artefact, page, proc, data, digest, key,
+                          seen if isinstance(seen, str) else None))
+    # What pages whose bytes are new show, when some were checked before (else all are
+    # read whole).
+    new = [p for p in read if p.view is None and p.data and known and not p.proc.files]
+    for one, shows in zip(new, _each(_key_all, [p.data for p in new], paths, jobs),
+                          strict=True):
+        one.view = _key(salt, shows, one.proc.content_digest())
+    reports: list[Report | None] = []
+    todo: list[tuple[int, str, str, Procedure, bytes, str]] = []  # pages to read
+    for one in read:
+        report = (_known(known.get(one.view), one.proc.id, one.artefact, built(one.page),
+                         one.digest) if one.view is not None and not one.proc.files else None)
+        if one.view is None or report is None:
+            todo.append((len(reports), one.artefact, one.page, one.proc, one.data, one.key))
         else:
-            found[key], found[view] = view, known[view]
+            found[one.key], found[one.view] = one.view, known[one.view]
         reports.append(report)
-    views = _views([data for *_, data, _ in todo], paths, jobs) if todo else []
-    for (index, artefact, page, proc, data, key), (text, shown, read) in zip(
+    views = _each(_view_all, [data for *_, data, _ in todo], paths, jobs)
+    for (index, artefact, page, proc, data, key), (text, shown, shows) in zip(
             todo, views, strict=True):
         report = check(proc.id, artefact, built(page), data, text, page_items(proc),
                        shows=_shows(proc, site, built(page), shown))
-        view = _key(salt, read, proc.content_digest())
+        view = _key(salt, shows, proc.content_digest())
         found[key] = view
         found[view] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports[index] = report
     if cache is not None and found != known:  # a changed entry is not used: see write_index
         write_index(cache, found)
     return [report for report in reports if report is not None]
+
+
+@dataclass
+class _Page:
+    """A page to check: what it is, its bytes, their key and (when known) the key of
+    what it shows."""
+
+    artefact: str
+    page: str
+    proc: Procedure
+    data: bytes
+    digest: str
+    key: str
+    view: str | None
 
 
 def _key(salt: str, page: str, content: str) -> str:
@@ -131,32 +150,36 @@ CHUNK = 25
 """Pages a worker process reads at a time."""
 
 
-def _views(pages: list[bytes], stylesheets: list[Path], jobs: int
-           ) -> list[tuple[str, list[Shown], str]]:
-    """What a reader sees of each page's article (:func:`page_view`), and the page's
-    :func:`view_key`, in order. When
-    there are many (a page takes about 2 ms), ``jobs - 1`` worker processes read the
+T = TypeVar("T")
+
+
+def _each(read: Callable[[list[bytes]], list[T]], pages: list[bytes],
+          stylesheets: list[Path], jobs: int) -> list[T]:
+    """``read`` (:func:`_view_all` or :func:`_key_all`) of the pages, in order. When
+    there are many (a page takes about 2-4 ms), ``jobs - 1`` worker processes read the
     first half while this process reads the second, then what they have not begun."""
+    if not pages:
+        return []
     _start_reading(tuple(stylesheets))
     workers = min(jobs - 1, len(pages) // PAGES_PER_PROCESS)
     if workers < 1:
-        return [_view(page) for page in pages]
+        return read(pages)
     chunks = [pages[start:start + CHUNK] for start in range(0, len(pages), CHUNK)]
     half = len(chunks) // 2
     with ProcessPoolExecutor(workers, mp_context=SPAWN, initializer=_start_reading,
                              initargs=(tuple(stylesheets),)) as pool:
-        futures = [pool.submit(_view_all, chunk) for chunk in chunks[:half]]
-        views = [None] * half + [_view_all(chunk) for chunk in chunks[half:]]
+        futures = [pool.submit(read, chunk) for chunk in chunks[:half]]
+        done: list[list[T] | None] = [None] * half + [read(chunk) for chunk in chunks[half:]]
         for index in reversed(range(half)):  # those not begun are read here
             if futures[index].cancel():
-                views[index] = _view_all(chunks[index])
+                done[index] = read(chunks[index])
         for index, future in enumerate(futures):
-            if views[index] is None:
+            if done[index] is None:
                 try:
-                    views[index] = future.result()
+                    done[index] = future.result()
                 except Exception:  # the worker died (out of memory?): read them here
-                    views[index] = _view_all(chunks[index])
-    return [view for chunk in views if chunk is not None for view in chunk]
+                    done[index] = read(chunks[index])
+    return [item for chunk in done if chunk is not None for item in chunk]
 
 
 _RULES: list[Stylesheets] = []
@@ -168,6 +191,10 @@ def _start_reading(stylesheets: tuple[Path, ...]) -> None:
 
 def _view_all(pages: list[bytes]) -> list[tuple[str, list[Shown], str]]:
     return [_view(page) for page in pages]
+
+
+def _key_all(pages: list[bytes]) -> list[str]:
+    return [view_key(page.decode("utf-8"), _RULES[0]) for page in pages]
 
 
 def _view(data: bytes) -> tuple[str, list[Shown], str]:
