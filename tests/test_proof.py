@@ -387,13 +387,13 @@ def test_a_new_site_name_is_not_read_again_but_what_hides_from_around_is(tmp_pat
                    "{ display: none; }\n", encoding="utf-8")  # nothing has it yet
     build_site(Project(root), jobs=1)
     read: list[str] = []
-    page_view = site_verify.page_view
+    page_reading = site_verify.page_reading
 
     def counted(html: str, *args: object, **kwargs: object) -> object:
         read.append(re.search(r"<h1[^>]*>([^<]*)", html).group(1))  # type: ignore[union-attr]
-        return page_view(html, *args, **kwargs)
+        return page_reading(html, *args, **kwargs)
 
-    monkeypatch.setattr(site_verify, "page_view", counted)
+    monkeypatch.setattr(site_verify, "page_reading", counted)
     edit(root / "mkdocs.yml", "site_name: Kvalitetshåndbok for laboratoriene",
          "site_name: Kvalitetshåndboka")
     build_site(Project(root), jobs=1)

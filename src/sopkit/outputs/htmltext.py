@@ -473,51 +473,41 @@ def view_key(html: str, rules: Stylesheets = NO_RULES) -> str:
     names a pseudo-class that may read any), where it has text (``:empty`` reads
     that), and the text of every ``<style>``. Not the rest of the text outside the
     articles, which nothing reads. Nor ``rules`` themselves: the caller keys them."""
-    document = LexborHTMLParser(html, scripting=True).root if html.strip() else None
-    if document is None:
-        return hashlib.sha256(b"").hexdigest()
-    # In document order, as _parse makes the tree: [name, attributes, whether in an
-    # article] as an element begins, None as it ends, and each text: whole in an article
-    # or a <style>, else "" (that there is text).
-    frame: list[Any] = []
-    styles: list[str] = []  # every <style>'s CSS, as _parse reads it (its text)
-    stack: list[Any] = [(document, False)]
-    pop, add = stack.pop, frame.append
-    while stack:
-        item = pop()
-        if item is None or item.__class__ is str:
-            add(item)
-            continue
-        node, inside = item
-        tag = (node.tag or "html").lower()
-        inside = inside or tag == "article"
-        add([tag, node.attributes, inside])
-        children: list[Any] = []
-        css: list[str] | None = [] if tag == "style" else None  # its text, up to a child
-        for child in node.iter(include_text=True):  # the children _parse makes
-            kind = child.tag
-            if kind == "-text":
-                text = child.text_content or ""
-                if css is not None:
-                    css.append(text)
-                children.append(text if inside or tag == "style" else "")
-            elif kind and kind[0] not in "-_!":
-                if css is not None:  # (an SVG <style> may have elements in it)
-                    styles.append("".join(css))
-                    css = None
-                children.append((child, inside))
-        if css is not None:
-            styles.append("".join(css))
-        stack.append(None)
-        stack += reversed(children)
+    return _tree_key(_parse(html), rules)
+
+
+def page_reading(html: str, rules: Stylesheets = NO_RULES) -> tuple[str, list[Shown], str]:
+    """:func:`page_view` of ``html`` with ``article=True``, and its :func:`view_key`, from
+    one parse."""
+    tree = _parse(html)
+    shown: list[Shown] = []
+    text = normalize("".join(part for part, _ in _visible_parts(
+        tree, rules, article=True, shown=shown)))
+    return text, shown, _tree_key(tree, rules)
+
+
+def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
+    """:func:`view_key` of a parsed page: its elements in document order, each with its
+    number of children (which tells the tree), name, attributes and texts (its own and
+    the one after it), as :func:`_visible_parts` reads them."""
+    root = tree.root
+    styles = [element.text or "" for element in root.iter("style")]
     names = _union([rules.attributes, *(_attributes_read(css) for css in styles
                                         if _may_hide(css))])
     read = None if names is None else names | _ALWAYS_READ
-    for item in frame:
-        if item.__class__ is list and not item[2]:  # around the articles
-            item[1] = [(name.lower(), value) for name, value in item[1].items()
-                       if read is None or name.lower() in read]
-    return hashlib.sha256(repr(frame).encode()).hexdigest()
+    tops = set(_articles(tree))
+    inside = {element for top in tops for element in top.iter()}
+    parts: list[Any] = []
+    for element in root.iter():
+        if element in inside:  # all of it, but for the text after an article
+            parts.append((element.tag, element.attrib, len(element), element.text,
+                          bool(element.tail) if element in tops else element.tail))
+        else:
+            attributes = element.attrib if read is None else {
+                name: value for name, value in element.attrib.items() if name in read}
+            text = element.text if element.tag == "style" else bool(element.text)
+            parts.append((element.tag, attributes, len(element), text, bool(element.tail)))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def body(html: str) -> str:

@@ -30,7 +30,7 @@ from sopkit.outputs.htmltext import (
     Shown,
     Stylesheets,
     hidden_rules,
-    page_view,
+    page_reading,
     view_key,
 )
 from sopkit.outputs.urls import DRAFT_PAGE, PROCEDURE_PAGE, built
@@ -198,8 +198,7 @@ def _key_all(pages: list[bytes]) -> list[str]:
 
 
 def _view(data: bytes) -> tuple[str, list[Shown], str]:
-    html = data.decode("utf-8")
-    return (*page_view(html, _RULES[0], article=True), view_key(html, _RULES[0]))
+    return page_reading(data.decode("utf-8"), _RULES[0])
 
 
 def _shows(proc: Procedure, site: Path, page: str, shown: list[Shown]
