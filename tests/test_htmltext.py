@@ -229,6 +229,11 @@ def test_a_pseudo_class_that_may_read_any_attribute_keys_them_all(tmp_path):
     rules = _rules(tmp_path, "a:link ~ main .trinn { display: none }")
     assert view_key(_framed(name="Ny"), rules) != view_key(_framed(), rules)
     assert view_key(_framed(name="Ny"), NO_RULES) == view_key(_framed(), NO_RULES)
+    # :link reads href, which no rule names: a link that loses it shows the step
+    rules = _rules(tmp_path, "header:has(a:link) ~ main .trinn { display: none }")
+    plain, changed = _framed(), _framed().replace('<a href="." ', "<a ")
+    assert page_view(changed, rules, article=True) != page_view(plain, rules, article=True)
+    assert view_key(changed, rules) != view_key(plain, rules)
 
 
 @pytest.mark.parametrize("change", [

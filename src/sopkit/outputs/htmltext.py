@@ -153,16 +153,21 @@ class Stylesheets:
     def matcher(self, extra_css: Iterable[str] = ()) -> cssselect2.Matcher | None:
         """A matcher of these rules and those of ``extra_css`` (a page's ``<style>``s);
         the same for every page with the same styles, so made once."""
-        return _matcher(self.selectors, tuple(extra_css))
+        return _matcher_of(self.selectors, _hiding_css(extra_css))
+
+    def attributes_with(self, extra_css: Iterable[str] = ()) -> frozenset[str] | None:
+        """The names of the attributes these rules and those of ``extra_css`` select by
+        (``None``: any)."""
+        return _union([self.attributes, *map(_attributes_read, _hiding_css(extra_css))])
 
 
 NO_RULES = Stylesheets((), frozenset())
 
 
-def _matcher(selectors: tuple[Any, ...], extra_css: tuple[str, ...]) -> cssselect2.Matcher | None:
+def _hiding_css(extra_css: Iterable[str]) -> tuple[str, ...]:
     # A page's own <style> (each procedure page has one, for its printed footer) that
     # cannot hide anything adds no rule: the matcher of the site's rules is made once.
-    return _matcher_of(selectors, tuple(css for css in extra_css if _may_hide(css)))
+    return tuple(css for css in extra_css if _may_hide(css))
 
 
 _MAY_HIDE = re.compile(r"display|visibility|opacity|font-size|color|height|\\|/\*",
@@ -302,8 +307,7 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
 
     ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     root = tree.root
-    styles = [element.text or "" for element in root.iter("style")]
-    matcher = rules.matcher(styles)
+    matcher = rules.matcher(_styles(tree))
     tops = _articles(tree) if article else [root]
     matched: set[Element] = set()
     if matcher is not None:
@@ -402,6 +406,11 @@ def _drawn(ancestors: list[Element]) -> bool:
     return drawn
 
 
+def _styles(tree: _Tree) -> list[str]:
+    """The CSS of every ``<style>`` of a page."""
+    return [element.text or "" for element in tree.root.iter("style")]
+
+
 def _articles(tree: _Tree) -> list[Element]:
     """The ``<article>`` elements not inside another, in document order."""
     return [element for element in tree.root.iter("article")
@@ -436,9 +445,13 @@ def page_view(html: str, rules: Stylesheets = NO_RULES, *, article: bool = False
               ) -> tuple[str, list[Shown]]:
     """:func:`html_text`, and every visible ``<img>`` (with its ``alt``) and ``<a>`` (with
     its visible text, after the pictures inside it), from one reading of the page."""
+    return _view_of(_parse(html), rules, article=article)
+
+
+def _view_of(tree: _Tree, rules: Stylesheets, *, article: bool) -> tuple[str, list[Shown]]:
     shown: list[Shown] = []
     text = normalize("".join(part for part, _ in _visible_parts(
-        _parse(html), rules, article=article, shown=shown)))
+        tree, rules, article=article, shown=shown)))
     return text, shown
 
 
@@ -480,10 +493,7 @@ def page_reading(html: str, rules: Stylesheets = NO_RULES) -> tuple[str, list[Sh
     """:func:`page_view` of ``html`` with ``article=True``, and its :func:`view_key`, from
     one parse."""
     tree = _parse(html)
-    shown: list[Shown] = []
-    text = normalize("".join(part for part, _ in _visible_parts(
-        tree, rules, article=True, shown=shown)))
-    return text, shown, _tree_key(tree, rules)
+    return (*_view_of(tree, rules, article=True), _tree_key(tree, rules))
 
 
 def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
@@ -491,9 +501,7 @@ def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
     number of children (which tells the tree), name, attributes and texts (its own and
     the one after it), as :func:`_visible_parts` reads them."""
     root = tree.root
-    styles = [element.text or "" for element in root.iter("style")]
-    names = _union([rules.attributes, *(_attributes_read(css) for css in styles
-                                        if _may_hide(css))])
+    names = rules.attributes_with(_styles(tree))
     read = None if names is None else names | _ALWAYS_READ
     tops = set(_articles(tree))
     inside = {element for top in tops for element in top.iter()}

@@ -82,33 +82,33 @@ def verify_site(library: Library, site: Path, drafts: Mapping[str, Procedure] | 
         path = site / built(page)
         data = path.read_bytes() if path.is_file() else b""
         digest = sha256(data)  # the page's, in its key and its report
-        key = _key(salt, digest, proc.content_digest())
+        content = proc.content_digest()
+        key = _key(salt, digest, content)
         seen = known.get(key)  # these bytes were read before: the key of what they show
-        read.append(_Page(artefact, page, proc, data, digest, key,
+        read.append(_Page(artefact, built(page), proc, content, data, digest, key,
                           seen if isinstance(seen, str) else None))
     # What pages whose bytes are new show, when some were checked before (else all are
     # read whole).
     new = [p for p in read if p.view is None and p.data and known and not p.proc.files]
     for one, shows in zip(new, _each(_key_all, [p.data for p in new], paths, jobs),
                           strict=True):
-        one.view = _key(salt, shows, one.proc.content_digest())
+        one.view = _key(salt, shows, one.content)
     reports: list[Report | None] = []
-    todo: list[tuple[int, str, str, Procedure, bytes, str]] = []  # pages to read
+    todo: list[tuple[int, _Page]] = []  # pages to read, with their place in reports
     for one in read:
-        report = (_known(known.get(one.view), one.proc.id, one.artefact, built(one.page),
+        report = (_known(known.get(one.view), one.proc.id, one.artefact, one.path,
                          one.digest) if one.view is not None and not one.proc.files else None)
         if one.view is None or report is None:
-            todo.append((len(reports), one.artefact, one.page, one.proc, one.data, one.key))
+            todo.append((len(reports), one))
         else:
             found[one.key], found[one.view] = one.view, known[one.view]
         reports.append(report)
-    views = _each(_view_all, [data for *_, data, _ in todo], paths, jobs)
-    for (index, artefact, page, proc, data, key), (text, shown, shows) in zip(
-            todo, views, strict=True):
-        report = check(proc.id, artefact, built(page), data, text, page_items(proc),
-                       shows=_shows(proc, site, built(page), shown))
-        view = _key(salt, shows, proc.content_digest())
-        found[key] = view
+    views = _each(_view_all, [one.data for _, one in todo], paths, jobs)
+    for (index, one), (text, shown, shows) in zip(todo, views, strict=True):
+        report = check(one.proc.id, one.artefact, one.path, one.data, text,
+                       page_items(one.proc), shows=_shows(one.proc, site, one.path, shown))
+        view = _key(salt, shows, one.content)
+        found[one.key] = view
         found[view] = [[c.item.kind, c.item.key, c.item.text, c.found] for c in report.checks]
         reports[index] = report
     if cache is not None and found != known:  # a changed entry is not used: see write_index
@@ -122,8 +122,11 @@ class _Page:
     what it shows."""
 
     artefact: str
-    page: str
+    path: str
+    """In the site."""
     proc: Procedure
+    content: str
+    """The procedure's :meth:`~sopkit.source.model.Procedure.content_digest`."""
     data: bytes
     digest: str
     key: str
