@@ -28,14 +28,28 @@ SEED_DOC = "D29653-melding-av-hastesaker.yml"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+            ) -> Path:
     """A test project (see the module notes) to modify freely.
 
-    The working directory is the project, as when a user runs sopkit in one.
+    The working directory is the project, as when a user runs sopkit in one. Its card
+    and archival PDF caches are those a real build of the fixture handbook made
+    (:data:`WARM_CACHES`): a cached PDF is one whose every input is the same, so a test
+    that changes what a card or PDF shows gets its own rendered and checked. Rendering
+    them took three quarters of a first build (5 of 7 s). A test about those caches
+    themselves, or that needs every card rendered by its own build, is marked ``cold``.
     """
     root = copy_project(tmp_path / "project")
+    if request.node.get_closest_marker("cold") is None:
+        warmed: Path = request.getfixturevalue("built_project")
+        for name in WARM_CACHES:
+            shutil.copytree(warmed / "build" / "cache" / name, root / "build" / "cache" / name)
     monkeypatch.chdir(root)
     return root
+
+
+WARM_CACHES = ("cards", "archival")
+"""The caches of build/cache/ a test project starts with (see :func:`project`)."""
 
 
 @pytest.fixture

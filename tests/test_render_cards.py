@@ -58,6 +58,7 @@ def _build(project: Path, out: Path, jobs: int = 1, **kwargs: object) -> list[Pa
     return render_cards(library, proj, out, jobs=jobs, **kwargs)  # type: ignore[arg-type]
 
 
+@pytest.mark.cold
 def test_writes_every_size_of_every_card(project: Path, tmp_path: Path,
                                          renders: list[str]) -> None:
     out = tmp_path / "docs"
@@ -78,6 +79,7 @@ def test_sizes_come_from_the_card_definition(project: Path, seed_file: Path,
         "D29653-A5.pdf", "D31044-A4.pdf", "D31044-A5.pdf", "D40210-A4.pdf", "D40210-A5.pdf"]
 
 
+@pytest.mark.cold
 def test_rebuild_renders_only_what_changed(project: Path, second: Path, tmp_path: Path,
                                            renders: list[str]) -> None:
     out = tmp_path / "docs"
@@ -122,6 +124,7 @@ def test_cards_that_no_longer_exist_are_removed(project: Path, second: Path,
         "D40210-A5.pdf", "les-meg.txt"]
 
 
+@pytest.mark.cold
 def test_the_cache_folder_can_be_chosen(project: Path, tmp_path: Path) -> None:
     _build(project, tmp_path / "docs", cache_dir=tmp_path / "cache")
     assert len(list((tmp_path / "cache").glob("*.pdf"))) == 6
@@ -198,6 +201,7 @@ def test_salt_covers_the_versions_of_the_libraries_that_render(
         cachefiles.code_digest.cache_clear()
 
 
+@pytest.mark.cold
 @pytest.mark.slow
 def test_a_build_the_next_day_renders_no_card_and_changes_none(
         project: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ from sopkit.outputs.files import site_files
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.templates import keep_compiled
 from sopkit.outputs.urls import ASSETS
-from sopkit.outputs.workers import place
+from sopkit.outputs.workers import Stamps, place
 from sopkit.proof import HINT, verify_outputs
 from sopkit.publish import build_lock, check_target, discard, publish, recover, staging_for
 from sopkit.quality.history import History, in_force
@@ -185,8 +185,9 @@ def _render_and_publish(library: Library, project: Project, target: Path,
                                    converted=project.build / "cache" / "converted")
         processes.close()  # the other MkDocs processes' memory, for the proof's worker
         phase("placing wall cards and archival PDFs")
-        card.place(cards, staging, previous=target)  # beside MkDocs: it would copy them again
-        place(archival, staging, previous=target)
+        stamps = Stamps(project.build / "cache" / "placed.json", target)
+        card.place(cards, staging, previous=target, stamps=stamps)  # MkDocs would copy them
+        place(archival, staging, previous=target, stamps=stamps)
         place(site_files([*published.procedures, *drafts.values(),
                           *site.archived_texts(library, history).values()]),
               staging, previous=target)
@@ -200,5 +201,6 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         report.verified = len(reports)
         phase("publishing")
         report.warnings += publish(staging, target)
+        stamps.save()
     finally:
         report.warnings += discard(staging)

@@ -34,7 +34,7 @@ from sopkit.outputs.evidence import MissingText, Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
-from sopkit.outputs.workers import in_workers, place
+from sopkit.outputs.workers import Stamps, in_workers, place
 from sopkit.source.errors import ContentError, Finding, SopkitError
 from sopkit.source.library import Library
 from sopkit.source.model import Procedure
@@ -199,11 +199,12 @@ REPORTS = "reports.json"
 
 
 def place_cards(cached: dict[tuple[str, str], Path], out_dir: Path, *,
-                previous: Path | None = None) -> list[Path]:
+                previous: Path | None = None, stamps: Stamps | None = None) -> list[Path]:
     """Put the cached cards at ``out_dir/kort/{id}-{size}.pdf`` (:func:`place`); remove
     cards no longer made."""
     written = place({CARD_PDF.format(id=doc_id, size=size): source
-                     for (doc_id, size), source in cached.items()}, out_dir, previous=previous)
+                     for (doc_id, size), source in cached.items()}, out_dir, previous=previous,
+                    stamps=stamps)
     _prune(_old_cards(out_dir), keep=set(written))
     return written
 
