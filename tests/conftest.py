@@ -39,17 +39,23 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fix
     them took three quarters of a first build (5 of 7 s). A test about those caches
     themselves, or that needs every card rendered by its own build, is marked ``cold``.
     """
-    root = copy_project(tmp_path / "project")
-    if request.node.get_closest_marker("cold") is None:
-        warmed: Path = request.getfixturevalue("built_project")
-        for name in WARM_CACHES:
-            shutil.copytree(warmed / "build" / "cache" / name, root / "build" / "cache" / name)
+    root = warm(copy_project(tmp_path / "project"), request)
     monkeypatch.chdir(root)
     return root
 
 
 WARM_CACHES = ("cards", "archival")
 """The caches of build/cache/ a test project starts with (see :func:`project`)."""
+
+
+def warm(root: Path, request: pytest.FixtureRequest) -> Path:
+    """Give the test project at ``root`` the card and archival PDF caches of the session's
+    real build of the fixture handbook, unless the test is marked ``cold``."""
+    if request.node.get_closest_marker("cold") is None:
+        warmed: Path = request.getfixturevalue("built_project")
+        for name in WARM_CACHES:
+            shutil.copytree(warmed / "build" / "cache" / name, root / "build" / "cache" / name)
+    return root
 
 
 @pytest.fixture

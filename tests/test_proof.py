@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXED_EPOCH, copy_project, edit
+from conftest import FIXED_EPOCH, copy_project, edit, warm
 from gitrepo import commit_all, init
 from sopkit.cli import cli
 from sopkit.pipeline import build_site
@@ -99,15 +99,15 @@ def test_verify_table(verified):
 # ---------------------------------------------------------------- mutations
 
 
-def _project(tmp_path: Path) -> Path:
-    root = copy_project(tmp_path / "p")
+def _project(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    root = warm(copy_project(tmp_path / "p"), request)
     init(root)
     return root
 
 
-def test_hidden_steps_on_the_page_fail_the_build(tmp_path):
+def test_hidden_steps_on_the_page_fail_the_build(tmp_path, request):
     """The first experiment of the issue: 'hidden' on every step."""
-    root = _project(tmp_path)
+    root = _project(tmp_path, request)
     edit(root / "templates" / "site" / "_blocks.html.j2",
          '<li id="steg-{{ step.id }}"', '<li hidden id="steg-{{ step.id }}"')
     with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
@@ -115,8 +115,8 @@ def test_hidden_steps_on_the_page_fail_the_build(tmp_path):
     assert not (root / "site").exists()
 
 
-def test_steps_hidden_by_the_sites_own_stylesheet_fail_the_build(tmp_path):
-    root = _project(tmp_path)
+def test_steps_hidden_by_the_sites_own_stylesheet_fail_the_build(tmp_path, request):
+    root = _project(tmp_path, request)
     css = root / "templates" / "assets" / "stylesheets" / "sopkit.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.sop-steps { display: none; }\n",
                    encoding="utf-8")
@@ -131,8 +131,8 @@ def test_steps_hidden_by_the_sites_own_stylesheet_fail_the_build(tmp_path):
     ".steps ol { color: rgba(0, 0, 0, 0); }",  # transparent
     ".steps ol { font-size: 0.3pt; }",  # too small to read
 ])
-def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule):
-    root = _project(tmp_path)
+def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule, request):
+    root = _project(tmp_path, request)
     css = root / "templates" / "card" / "card.css"
     css.write_text(css.read_text(encoding="utf-8") + f"\n{rule}\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["--project", str(root), "card", "D29653",
@@ -145,8 +145,8 @@ def test_a_card_stylesheet_that_loses_the_steps_fails(tmp_path, run, rule):
         build_site(Project(root))
 
 
-def test_transparent_steps_in_the_archival_pdf_fail(tmp_path):
-    root = _project(tmp_path)
+def test_transparent_steps_in_the_archival_pdf_fail(tmp_path, request):
+    root = _project(tmp_path, request)
     css = root / "templates" / "pdf" / "archival.css"
     css.write_text(css.read_text(encoding="utf-8") + "\nol, li { color: rgba(0, 0, 0, 0) "
                    "!important; }\n", encoding="utf-8")
@@ -154,8 +154,8 @@ def test_transparent_steps_in_the_archival_pdf_fail(tmp_path):
         build_site(Project(root))
 
 
-def test_an_archival_template_that_drops_the_steps_fails(tmp_path):
-    root = _project(tmp_path)
+def test_an_archival_template_that_drops_the_steps_fails(tmp_path, request):
+    root = _project(tmp_path, request)
     edit(root / "templates" / "pdf" / "archival.html.j2", "{{ steps(b.steps) }}", "")
     commit_all(root, "drop the steps")
     result = CliRunner().invoke(cli, ["--project", str(root), "pdf", "D29653",
@@ -273,8 +273,8 @@ BLOCKS = "templates/site/_blocks.html.j2"
      '{% block container %}<div style="display:none">{{ super() }}</div>{% endblock %}\n'
      "{% block header %}"),  # an ancestor of the article
 ])
-def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new):
-    root = _project(tmp_path)
+def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new, request):
+    root = _project(tmp_path, request)
     target = root / path
     if old is None:
         target.write_text(target.read_text(encoding="utf-8") + "\n" + new + "\n",
@@ -285,9 +285,9 @@ def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new):
         build_site(Project(root))
 
 
-def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path):
+def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path, request):
     """A rule for print, or for narrow screens only, does not hide the text from all."""
-    root = _project(tmp_path)
+    root = _project(tmp_path, request)
     css = root / CSS
     css.write_text(css.read_text(encoding="utf-8") + "\n@media print { .sop-steps { display: "
                    "none; } }\n@media (max-width: 20em) { .sop-check { display: none; } }\n",
@@ -376,12 +376,12 @@ def test_pages_read_by_several_processes_give_the_same_evidence(verified, tmp_pa
 
 
 def test_a_new_site_name_is_not_read_again_but_what_hides_from_around_is(tmp_path,
-                                                                          monkeypatch):
+                                                                          monkeypatch, request):
     """After a change every page shows where nothing is read (the site's name in Material's
     header and title), the proof keeps the pages' checks; a change around the article
     that hides it, after such a build, fails the next as it fails a first."""
     site_verify = importlib.import_module("sopkit.outputs.site.verify")
-    root = _project(tmp_path)
+    root = _project(tmp_path, request)
     css = root / CSS
     css.write_text(css.read_text(encoding="utf-8") + '\n[data-modus="stille"] .sop-steps '
                    "{ display: none; }\n", encoding="utf-8")  # nothing has it yet

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXED_EPOCH, copy_project
+from conftest import FIXED_EPOCH, copy_project, warm
 from sopkit import publish
 from sopkit.cli import cli
 from sopkit.pipeline import build_site
@@ -23,9 +23,10 @@ pytestmark = pytest.mark.usefixtures("fixed_today")
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+         ) -> Path:
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
-    return copy_project(tmp_path / "project")
+    return warm(copy_project(tmp_path / "project"), request)
 
 
 def _build(root: Path, *args: str):

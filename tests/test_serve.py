@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import copy_project, edit
+from conftest import copy_project, edit, warm
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +34,8 @@ def fetch(url: str, timeout: float = 60) -> str:
             time.sleep(0.3)
 
 
-def test_serve_rebuilds_on_change(tmp_path):
-    root = copy_project(tmp_path / "p")
+def test_serve_rebuilds_on_change(tmp_path, request):
+    root = warm(copy_project(tmp_path / "p"), request)
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(

@@ -17,6 +17,7 @@ from conftest import (
     assert_same_files,
     copy_project,
     edit,
+    warm,
 )
 from sopkit.outputs.htmltext import html_text
 from sopkit.outputs.site.nav import NavPage
@@ -196,8 +197,8 @@ def test_search_index_leaves_out_what_every_page_has(built_site, d29653):
     assert "data-search-exclude" not in d29653
 
 
-def test_raw_html_in_procedure_text_is_shown_not_run(tmp_path):
-    root = copy_project(tmp_path / "p")
+def test_raw_html_in_procedure_text_is_shown_not_run(tmp_path, request):
+    root = warm(copy_project(tmp_path / "p"), request)
     doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
     edit(doc, "      - Alle som skal melde hastesaker til Sykehuspartner.",
          "      - 'Alle som skal melde hastesaker til Sykehuspartner. <script>alert(1)</script>'")
@@ -216,8 +217,8 @@ def test_raw_html_in_procedure_text_is_shown_not_run(tmp_path):
     assert "Dette er et utkast (revisjon 6.00) som aldri er godkjent" in html_text(html)
 
 
-def test_obsolete_document_only_in_archive(tmp_path):
-    root = copy_project(tmp_path / "p")
+def test_obsolete_document_only_in_archive(tmp_path, request):
+    root = warm(copy_project(tmp_path / "p"), request)
     doc = root / "procedure" / "documents" / "D29653-melding-av-hastesaker.yml"
     old = doc.with_name("D10000-gammel-rutine.yml")
     old.write_text(doc.read_text(encoding="utf-8").replace("id: D29653", "id: D10000")
@@ -293,9 +294,9 @@ def test_build_command_reports_warnings(run):
     assert "Built " in result.stdout and "4 procedures, " in result.stdout
 
 
-def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path):
+def test_staging_docs_keep_unchanged_pages_and_lose_removed_ones(tmp_path, request):
     """A rebuild writes only the pages that changed and removes those no longer made."""
-    root = copy_project(tmp_path / "p")
+    root = warm(copy_project(tmp_path / "p"), request)
     (root / "procedure" / "documents" / "D10001-hemolyse.yml").write_bytes(
         (Path(__file__).parent / "data" / "D10001-hemolyse.yml").read_bytes())
     build_site(Project(root))
@@ -406,10 +407,10 @@ def test_each_process_writes_only_its_own_pages(tmp_path):
     assert set(outcome.entries) == {"index.md"}
 
 
-def test_a_site_with_checked_anchors_is_built_by_one_process(tmp_path):
+def test_a_site_with_checked_anchors_is_built_by_one_process(tmp_path, request):
     """An anchor on a page of another process is not known there, so with anchors
     checked one process builds every page and finds the broken one."""
-    root = copy_project(tmp_path / "p")
+    root = warm(copy_project(tmp_path / "p"), request)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nvalidation:\n  anchors: warn\n",
                       encoding="utf-8")
@@ -420,9 +421,9 @@ def test_a_site_with_checked_anchors_is_built_by_one_process(tmp_path):
     assert not (tmp_path / "site2.share1").exists()
 
 
-def test_a_site_without_search_is_built_by_two_processes(tmp_path, monkeypatch):
+def test_a_site_without_search_is_built_by_two_processes(tmp_path, monkeypatch, request):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    root = copy_project(tmp_path / "p")
+    root = warm(copy_project(tmp_path / "p"), request)
     edit(root / "mkdocs.yml", "  - search:\n", "  - search:\n      enabled: false\n")
     nav = [NavPage("index.md", "Forside"), NavPage("alfa.md", "Alfa"), NavPage("zulu.md", "Zulu")]
     two = build_tiny(tmp_path / "a", TINY, nav, 2, root / "mkdocs.yml")
