@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from conftest import FIXED_EPOCH, assert_same_files, edit
 from gitrepo import commit_all, init, refingerprint
+from sopkit import cachefiles
 from sopkit.cachefiles import read_index, write_index
 from sopkit.cli import cli
 from sopkit.outputs.urls import EVIDENCE_PAGE
@@ -209,6 +210,41 @@ def test_a_damaged_page_cache_is_built_again(project, monkeypatch):
     _, rendered = build(project)
     assert rendered == 2
     assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == before
+
+
+def test_a_page_whose_stamp_is_kept_is_taken_without_reading_it(project, monkeypatch):
+    """The page in the site and in the cache are one file: once it was read and found
+    whole, its stamp stands for its bytes until the file changes."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    monkeypatch.setattr(cachefiles, "RACY_NS", -10**12)  # every file already a while old
+    build(project)
+    build(project)  # reads every page once more and keeps its stamp
+    site, cache = project / "site", project / "build" / "cache" / "pages"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    index = read_index(cache / "index.json")
+    # The evidence page is filled in after MkDocs: the cache's copy is copied anew.
+    evidence = {cache / f"{key}.html" for key, stored in index.items()
+                if stored["dest"] == EVIDENCE}
+    read: list[Path] = []
+    real = Path.read_bytes
+
+    def reading(self: Path) -> bytes:
+        if self.suffix == ".html" and (self.is_relative_to(site) or self.is_relative_to(cache)):
+            read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    _, rendered = build(project)
+    assert len(evidence) == 1
+    assert (rendered, [path for path in read if path not in evidence]) == (0, [])
+    page = next(site / stored["dest"] for stored in index.values()
+                if stored["dest"] != EVIDENCE)
+    with page.open("r+b") as file:  # the same size and file, other bytes: a new time
+        file.write(b"<!-- endret -->")
+    _, rendered = build(project)
+    assert rendered == 1
+    assert page in read
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_one_process_builds_everything_with_jobs_1(project, monkeypatch):

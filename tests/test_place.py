@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sopkit.outputs import workers
+from sopkit import cachefiles
 from sopkit.outputs.workers import Stamps, place
 
 NAMES = ("kort/D1-A4.pdf", "kort/D2-A4.pdf", "arkiv/D1.pdf")
@@ -125,7 +125,7 @@ def test_files_written_just_now_are_read_again_next_time(tmp_path, monkeypatch):
     place({NAMES[0]: source}, site, stamps=stamps)
     stamps.save()
     assert Stamps(tmp_path / "placed.json", site).known == {}
-    monkeypatch.setattr(workers, "RACY_NS", -10**12)  # the clock a while later
+    monkeypatch.setattr(cachefiles, "RACY_NS", -10**12)  # the clock a while later
     stamps = Stamps(tmp_path / "placed.json", site)
     place({NAMES[0]: source}, site.with_name("later"), previous=site, stamps=stamps)
     assert NAMES[0] in stamps.made

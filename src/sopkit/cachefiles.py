@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import sys
+import time
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -129,6 +130,32 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+Stamp = tuple[int, int, int, int]
+"""A file's device, inode, size and time of last change (ns): :func:`stamp`."""
+
+
+def stamp(path: Path) -> Stamp | None:
+    """What tells a file from its changed self without reading it, as make and git do:
+    writing it anew changes its time of last change (or, for a new file, its inode),
+    and rewriting it in place changes that time too. None if it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+RACY_NS = 1_000_000_000
+"""How old a file's time must be for its stamp to be trusted later: see :func:`settled`."""
+
+
+def settled(found: Stamp) -> bool:
+    """Whether a stamp may be kept to tell the file later: not when the file was written
+    in the last second, as a change in the same tick of the file system's clock would
+    keep its time (git calls such files "racily clean"); those are read again."""
+    return found[3] < time.time_ns() - RACY_NS
 
 
 def link_atomic(source: Path, path: Path) -> None:

@@ -8,7 +8,6 @@ import math
 import multiprocessing
 import os
 import sys
-import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from sopkit.cachefiles import read_index, write_index
+from sopkit.cachefiles import read_index, settled, stamp, write_index
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -113,22 +112,6 @@ def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | Non
     return written
 
 
-Stamp = tuple[int, int, int, int]
-"""A file's device, inode, size and time of last change (ns): :func:`stamp`."""
-
-
-def stamp(path: Path) -> Stamp | None:
-    """What tells a file from its changed self without reading it, as make and git do:
-    writing it anew changes its time of last change (or, for a new file, its inode),
-    and rewriting it in place changes that time too. None if it is not there."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
-
-
-RACY_NS = 1_000_000_000
 
 
 class Stamps:
@@ -165,8 +148,7 @@ class Stamps:
         system's clock would keep the time (git calls such files "racily clean"), so
         those are read again in the next build, and kept then."""
         here, there = stamp(source), stamp(path)
-        recent = time.time_ns() - RACY_NS
-        if here is not None and there is not None and max(here[3], there[3]) < recent:
+        if here is not None and there is not None and settled(here) and settled(there):
             self.made[name] = [str(source), list(here), list(there)]
 
     def save(self) -> None:
