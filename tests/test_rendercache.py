@@ -72,6 +72,26 @@ def test_any_change_to_the_input_renders_again(tmp_path, templates, change):
     assert text == _fresh(templates, **{**BASE, **change})
 
 
+def test_a_value_derived_from_others_is_keyed_by_them(tmp_path, templates):
+    """``derived``: the caller works it out from values in the key, by code in the salt
+    (a procedure's sections in the page's order); it is not fingerprinted again."""
+    docs = tmp_path / "docs"
+
+    def once(**context: object) -> int:
+        kept = RenderCache(tmp_path / "cache" / "markdown.json", docs, templates, CODE)
+        text = kept.render("site/side.md.j2", derived=("items",), page="dokumenter/D1.md",
+                           **context)
+        (docs / "dokumenter").mkdir(parents=True, exist_ok=True)
+        (docs / "dokumenter" / "D1.md").write_text(text, encoding="utf-8")
+        kept.save()
+        return kept.rendered
+
+    items = ["Ring OK", object()]  # not to be fingerprinted: still kept
+    assert once(**{**BASE, "items": items}) == 1
+    assert once(**{**BASE, "items": items}) == 0
+    assert once(**{**BASE, "items": items, "title": "Endret"}) == 1
+
+
 def test_a_changed_template_renders_again(tmp_path, templates):
     _build(tmp_path, templates, **BASE)
     (templates / "site" / "_ny.md.j2").write_text("ny\n", encoding="utf-8")  # any file

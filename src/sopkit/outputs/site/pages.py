@@ -129,12 +129,12 @@ def page_files(
     files: dict[str, str] = {}
     titles = {p.id: p.title for p in library.procedures}
 
-    cached = kept.render if kept is not None else partial(render, project.templates)
+    cached = kept.render if kept is not None else partial(_render, project.templates)
 
     def procedure_page(page: str, proc: Procedure, **context: object) -> None:
         revised = proc.revised or proc.id in drafts  # a draft is a second revision
         files[page] = cached(
-            "site/procedure.md.j2",
+            "site/procedure.md.j2", derived=("sections",),
             page=page, proc=proc, rev=proc.current, approved=proc.last_approved,
             changes_href=href(page, CHANGES_PAGE.format(id=proc.id)) if revised else "",
             sections=steps_first(proc),
@@ -188,6 +188,11 @@ def page_files(
         obsolete=[p for p in library.procedures if p.status == "obsolete"],
     )
     return files
+
+
+def _render(templates: Path, name: str, *, derived: tuple[str, ...] = (),
+            **context: object) -> str:
+    return render(templates, name, **context)
 
 
 def _app_order(app: Application) -> tuple[int, str]:
