@@ -112,8 +112,6 @@ def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | Non
     return written
 
 
-
-
 class Stamps:
     """What :func:`place` put where, kept from one build of a site to the next
     (``file``, for the site at ``target``): each placed file by its name in the site,
