@@ -65,8 +65,11 @@ def build(project: Project, strict: bool, output: Path | None, jobs: int) -> Non
     from the last build (build/cache/markdown.json); a page rendered again is
     not converted from Markdown and indexed for search again when those are
     unchanged (build/cache/converted); the proof does not read a page again
-    when nothing it reads changed (build/cache/page-checks.json). Removing
-    build/cache only makes the next build slower. Progress is shown when
+    when nothing it reads changed (build/cache/page-checks.json); a cached page,
+    card or archival PDF whose file is as the last build found it (its stamp:
+    device, inode, size, time of last change) is not read again
+    (build/cache/placed.json for cards and PDFs). Removing build/cache only
+    makes the next build slower. Progress is shown when
     standard error is a terminal.
     """
     from sopkit.pipeline import build_site
