@@ -106,6 +106,37 @@ def test_a_link_to_a_page_removed_is_found_again(tmp_path, conversions):
             site.build([NavPage("index.md", "Forside"), NavPage("gamma.md")])
 
 
+def test_a_page_added_converts_no_other_page_again(tmp_path, conversions):
+    """The new page is in every page's navigation, so every page is rendered again; the
+    others' conversions did not look it up and are taken as kept (a draft started, a
+    procedure added)."""
+    site = Site(tmp_path)
+    site.build()
+    (tmp_path / "docs" / "delta.md").write_text("# Delta\n\nNy side.\n", encoding="utf-8")
+    nav = [*NAV, NavPage("delta.md", "Delta")]
+    conversions.clear()
+    built = site.build(nav)
+    assert conversions == ["# Delta"]
+    assert "delta.html" in (built / "beta.html").read_text(encoding="utf-8")  # in its nav
+    assert_same_files(built, site.build(nav, cached=False))
+
+
+def test_a_link_whose_target_appears_is_converted_again(tmp_path, conversions):
+    """A link without an extension to a file that is not there is left as it is (MkDocs
+    tells it at INFO level); when the file appears, the page that links to it is
+    converted again, and only that one."""
+    pages = {**PAGES, "index.md": "# Forside\n\nSe [Beta](beta.md) og [skjema](skjema).\n"}
+    site = Site(tmp_path, pages)
+    site.build()
+    (tmp_path / "docs" / "skjema").write_text("skjema\n", encoding="utf-8")
+    edit(site.config, "site_name: ", "site_name: Ny ")  # every page rendered again
+    conversions.clear()
+    built = site.build()
+    assert conversions == ["# Forside"]
+    assert (built / "skjema").is_file()
+    assert_same_files(built, site.build(cached=False))
+
+
 def test_damaged_records_are_made_again(tmp_path, conversions):
     from sopkit.cachefiles import read_index
 
@@ -234,3 +265,23 @@ def test_a_markdown_extension_from_another_package_turns_the_caches_off(tmp_path
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop("lokal_utvidelse", None)
+
+
+@pytest.mark.parametrize("ask", [list, len, lambda files: "a.md" in files,
+                                 lambda files: files.documentation_pages()])
+def test_a_conversion_that_asks_the_files_more_than_a_path_is_not_kept(ask):
+    """Only looked-up paths are recorded: anything else the conversion asks might depend
+    on every file of the site."""
+    from mkdocs.structure.files import File, Files
+
+    from sopkit.outputs.site.generator import _Lookups
+
+    file = File("a.md", "/docs", "/site", use_directory_urls=False)
+    lookups = _Lookups(Files([file]))
+    assert lookups.get_file_from_path("a.md") is file
+    assert lookups.get_file_from_path("b.md") is None
+    assert lookups.whole
+    assert lookups.found == {"a.md": ["a.md", "a.html", "a.html", file.inclusion.value],
+                             "b.md": None}
+    ask(lookups)
+    assert not lookups.whole

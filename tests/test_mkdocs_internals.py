@@ -54,6 +54,13 @@ def test_converting_a_page_sets_and_reads_what_the_conversion_cache_knows():
         "_ExtractTitleTreeprocessor"))
     assert set(re.findall(r"config\.(\w+)", read)) <= {"validation", "use_directory_urls"}, (
         "converting a page reads more of the configuration: add it to the cache's key")
+    assert set(re.findall(r"files\.(\w+)", read)) == {"get_file_from_path"}, (
+        "converting a page asks the site's files more than which file a path is: the "
+        "conversion cache records only those lookups (generator._Lookups)")
+    assert set(re.findall(r"target_file\.(\w+)", read)) <= {"url", "inclusion"}, (
+        "converting a page reads more of a linked file: add it to generator._described")
+    assert set(re.findall(r"self\.file\.(\w+)", read)) <= {"src_uri", "url", "inclusion"}, (
+        "converting a page reads more of its own file: add it to generator._described")
     assert list(inspect.signature(toc.get_toc).parameters) == ["toc_tokens"]
     assert set(toc._TocToken.__annotations__) == {"level", "id", "name", "children"}
 

@@ -41,9 +41,11 @@ fails by name when a pinned version changes one):
   made by ``mkdocs.structure.toc.get_toc``, ``_title_from_render``,
   ``present_anchor_ids``, ``links_to_anchors``) and what it reads (the page's
   Markdown and file, the files, ``markdown_extensions``, ``mdx_configs``,
-  ``validation``, ``use_directory_urls``, its logger's level); and
-  ``"title" in vars(page)`` to tell a page titled by its front matter or the
-  navigation;
+  ``validation``, ``use_directory_urls``, its logger's level), that it reaches the
+  site's files by ``Files.get_file_from_path`` only (given a recording stand-in
+  for ``files``) and reads a file's ``src_uri``, ``dest_uri``, ``url`` and
+  ``inclusion``; and ``"title" in vars(page)`` to tell a page titled by its front
+  matter or the navigation;
 * ``config.theme.static_templates``, emptied in the other shares;
 * that nothing reads a page's ``markdown`` or ``content`` after ``on_post_page``
   (emptied then, for memory) and that ``Page.title`` reads the Markdown only when
@@ -66,7 +68,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +95,7 @@ from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
 
 SearchEntries = dict[str, list[dict[str, Any]]]
@@ -518,10 +520,14 @@ class _Converter:
 
     A conversion's key is made of what ``Page.render`` reads: sopkit's code and the
     versions of what converts (:data:`.pagecache.DISTRIBUTIONS`), the configuration
-    of the conversion, every file of the site (a link's target and address; a link
-    to a missing file is warned about), the page's path and its Markdown. A
-    configuration of the conversion that holds a value this cannot describe
-    (:func:`_plain`) leaves every page converted anew. A search
+    of the conversion, the page's own file (path, where it goes, address) and its
+    Markdown. The files of the site it looked up (a link's target: whether it is there,
+    its address; a link to a missing file is warned about) are kept in the record
+    (:class:`_Lookups`), which is used only while each is found as it was: a page
+    added or removed elsewhere (a draft, a new procedure) leaves the other pages'
+    records in use. A conversion that asked the files anything else is not kept, nor
+    is one that warned. A configuration of the conversion that holds a value this
+    cannot describe (:func:`_plain`) leaves every page converted anew. A search
     entry's key is made of what Material's indexing reads: the page's HTML, table of
     contents, address, title and front matter. Only pages ``share`` renders are
     indexed by way of the cache: the others have no HTML in this process.
@@ -543,17 +549,21 @@ class _Converter:
 
         def render(config: MkDocsConfig, files: Files) -> None:
             if not self._salted:
-                self._salt, self._salted = _salt_of(self.store, config, files), True
+                self._salt, self._salted = _salt_of(self.store, config), True
             if self._salt is None:
                 convert(config, files)
                 return None
-            key = _digest(self._salt, "page", page.file.src_uri, page.markdown or "")
+            key = _digest(self._salt, "page", json.dumps(_described(page.file)),
+                          page.markdown or "")
             record = self.store.get(key)
-            if record is None or not _restore(page, record, files):
+            if (record is None or not _looked_up_alike(record, files)
+                    or not _restore(page, record, files)):
+                lookups = _Lookups(files)
                 with warnings_logged("mkdocs") as warned:
-                    convert(config, files)
-                if not warned:  # a warning fails the build: converted again, it is said again
-                    self.store.put(key, _conversion(page))
+                    convert(config, lookups)  # type: ignore[arg-type]
+                # A warning fails the build: converted again, it is said again.
+                if not warned and lookups.whole:
+                    self.store.put(key, {**_conversion(page), "lookups": lookups.found})
             self.made_with.setdefault(page.file.src_uri, []).append(key)
             return None
 
@@ -585,7 +595,7 @@ class _Converter:
         index.add_entry_from_context = add_entry_from_context
 
 
-def _salt_of(store: ConvertCache, config: MkDocsConfig, files: Files) -> str | None:
+def _salt_of(store: ConvertCache, config: MkDocsConfig) -> str | None:
     """What every conversion's key holds besides the page (see :class:`_Converter`), or
     ``None`` when the configuration cannot be described."""
     from mkdocs.structure import pages
@@ -597,9 +607,54 @@ def _salt_of(store: ConvertCache, config: MkDocsConfig, files: Files) -> str | N
             sort_keys=True, default=_plain)
     except (TypeError, ValueError):  # not to be described; a value holding itself
         return None
-    site = json.dumps(sorted((f.src_uri, f.dest_uri, f.url, f.inclusion.value)
-                             for f in files))
-    return _digest(store.made_by, conversion, site)
+    return _digest(store.made_by, conversion)
+
+
+def _described(file: File | None) -> list[Any] | None:
+    """What a conversion reads of a file of the site: its path, where it goes, its address
+    and whether it is built (``None``: no such file)."""
+    if file is None:
+        return None
+    return [file.src_uri, file.dest_uri, file.url, file.inclusion.value]
+
+
+class _Lookups:
+    """The site's files as one conversion sees them: every path it looks up is recorded
+    with what it found (:func:`_described`). ``whole`` turns ``False`` when it asks
+    anything else (a conversion whose reading is not all recorded is not kept)."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.found: dict[str, list[Any] | None] = {}
+        self.whole = True
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self._files.get_file_from_path(path)
+        self.found[str(path)] = _described(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        self.whole = False
+        return getattr(self._files, name)
+
+    def __iter__(self) -> Iterator[File]:
+        self.whole = False
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        self.whole = False
+        return len(self._files)
+
+    def __contains__(self, path: str) -> bool:
+        self.whole = False
+        return path in self._files
+
+
+def _looked_up_alike(record: dict[str, Any], files: Files) -> bool:
+    """Whether every file the conversion of ``record`` looked up is found as it was then."""
+    found = record.get("lookups")
+    return isinstance(found, dict) and all(
+        _described(files.get_file_from_path(path)) == then for path, then in found.items())
 
 
 def _plain(value: Any) -> Any:
