@@ -42,24 +42,21 @@ MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
 
 
 def tree_rss(root: int) -> int:
-    """The resident memory of ``root`` and all its descendants, in bytes."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(entry), int(stat[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+    """The resident memory of ``root`` and all its descendants, in bytes. The tree is
+    followed by the kernel's lists of each thread's children, not by reading every
+    process of the machine: sampled every 20 ms, that took 2.6 ms a time, an eighth of
+    a core taken from the build being timed."""
+    page = os.sysconf("SC_PAGE_SIZE")
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo += children.get(pid, [])
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += [int(child) for child in
+                         Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError, IndexError):  # ended meanwhile
+            continue
     return total
 
 
