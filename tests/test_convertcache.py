@@ -137,6 +137,67 @@ def test_a_link_whose_target_appears_is_converted_again(tmp_path, conversions):
     assert_same_files(built, site.build(cached=False))
 
 
+@pytest.mark.parametrize("described", [True, False])
+def test_a_page_linking_to_a_file_that_appears_is_built_again(tmp_path, conversions,
+                                                              described):
+    """Neither the page's Markdown nor the navigation changed, but the link's target is
+    there now: MkDocs writes the link out differently (``./skjema`` becomes ``skjema``).
+    The page is taken from the page cache only while the files its conversion looked up
+    are there or not as they were; when those are not known (a configuration the
+    conversion cache cannot describe), only while the docs folder holds the same files."""
+    pages = {**PAGES, "index.md": "# Forside\n\nSe [Beta](beta.md) og [skjema](./skjema).\n"}
+    site = Site(tmp_path, pages)
+    if not described:
+        _undescribable(site)
+    site.build()
+    (tmp_path / "docs" / "skjema").write_text("skjema\n", encoding="utf-8")
+    conversions.clear()
+    built = site.build()
+    if described:
+        assert conversions == ["# Forside"]  # the other pages are taken whole
+    else:  # every page might depend on the new file
+        assert sorted(conversions) == ["# Beta", "# Forside", "# Gamma"]
+    clean = site.build(cached=False)
+    assert 'href="./skjema"' not in (clean / "index.html").read_text(encoding="utf-8")
+    assert_same_files(built, clean)
+
+
+def test_a_conversion_that_asked_the_files_more_is_not_kept(tmp_path, conversions,
+                                                           monkeypatch):
+    """Here MkDocs' link rewriting also asks how many files the site has: the page may
+    depend on all of them, so its conversion is not kept, and its page is taken from the
+    page cache only while the docs folder holds the same files."""
+    from mkdocs.structure import pages as mkdocs_pages
+
+    run = mkdocs_pages._RelativePathTreeprocessor.run
+
+    def counting(self, root):
+        len(self.files)
+        return run(self, root)
+
+    monkeypatch.setattr(mkdocs_pages._RelativePathTreeprocessor, "run", counting)
+    site = Site(tmp_path)
+    site.build()
+    from sopkit.cachefiles import read_index
+
+    records = [read_index(path) for path in site.converted.glob("*.json")]
+    assert records and not [r for r in records if "content" in r]  # search entries only
+    (tmp_path / "docs" / "vedlegg.txt").write_text("vedlegg\n", encoding="utf-8")
+    conversions.clear()
+    built = site.build()
+    assert sorted(conversions) == ["# Beta", "# Forside", "# Gamma"]
+    assert_same_files(built, site.build(cached=False))
+
+
+def _undescribable(site: Site) -> None:
+    """An option of the conversion the key cannot describe: no conversion is kept."""
+    text = site.config.read_text(encoding="utf-8")
+    start = text.index("      slugify: ")
+    end = text.index("case: lower", start) + len("case: lower")
+    site.config.write_text(text[:start] + '      slugify: !!python/object/apply:getattr '
+                           '["{}{}", "format"]' + text[end:], encoding="utf-8")
+
+
 def test_damaged_records_are_made_again(tmp_path, conversions):
     from sopkit.cachefiles import read_index
 
@@ -190,11 +251,7 @@ def test_a_configuration_it_cannot_describe_converts_every_time(tmp_path, conver
     """An option whose value the key cannot describe (here a method bound to a value:
     its name does not say which value) leaves every page converted anew."""
     site = Site(tmp_path)
-    text = site.config.read_text(encoding="utf-8")
-    start = text.index("      slugify: ")
-    end = text.index("case: lower", start) + len("case: lower")
-    site.config.write_text(text[:start] + '      slugify: !!python/object/apply:getattr '
-                           '["{}{}", "format"]' + text[end:], encoding="utf-8")
+    _undescribable(site)
     built = site.build()
     assert 'id="Avsnitt-"' in (built / "beta.html").read_text(encoding="utf-8")
     assert not list(site.converted.glob("*.json"))

@@ -86,8 +86,10 @@ from sopkit.outputs.site.pagecache import (
     Whole,
     cacheable,
     keyed,
+    listing,
     page_keys,
     salt,
+    still_found,
 )
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
 from sopkit.outputs.workers import SPAWN, put
@@ -203,8 +205,9 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     ``converted``: a folder for pages' conversions and search entries
     (:mod:`.convertcache`), used along with ``cache``.
     """
-    pages = sorted(path.relative_to(docs).as_posix() for path in docs.rglob("*.md"))
-    keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous)
+    present = _present(docs)
+    pages = sorted(path for path in present if path.endswith(".md"))
+    keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous, present)
     todo = [page for page in pages if page not in reuse]
     wanted = min(jobs, shard_count(len(todo)))
     store = (ConvertCache(converted, code_digest((__name__,), DISTRIBUTIONS))
@@ -212,15 +215,26 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
-                          cache, previous, compiled, store)
+                          cache, previous, compiled, store, present)
     return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
-                  previous, compiled, store)
+                  previous, compiled, store, present)
+
+
+def _present(docs: Path) -> frozenset[str]:
+    """The docs-relative paths of the files in ``docs`` (as MkDocs names them)."""
+    found = []
+    for folder, _, names in os.walk(docs):
+        relative = os.path.relpath(folder, docs).replace(os.sep, "/")
+        prefix = "" if relative == "." else f"{relative}/"
+        found += [prefix + name for name in names]
+    return frozenset(found)
 
 
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
            reuse: dict[str, Reused], cache: PageCache | None, previous: Path | None,
-           compiled: Path | None, store: ConvertCache | None) -> list[int]:
+           compiled: Path | None, store: ConvertCache | None, present: frozenset[str]
+           ) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
         _raise_on(_mkdocs(config_file, docs, site, nav, compiled=compiled).problems)
@@ -251,7 +265,8 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
     if cache is not None and keys:
-        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous)
+        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous,
+              listing(present))
         if store is not None:
             store.keep(key for stored in cache.index.values() for key in stored.made_with)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
@@ -266,7 +281,7 @@ class Reused:
 
 
 def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
-              cache: PageCache | None, previous: Path | None
+              cache: PageCache | None, previous: Path | None, present: frozenset[str]
               ) -> tuple[dict[str, str], dict[str, Reused]]:
     """The pages' keys and the pages ``cache`` has (from ``previous``, the site being
     replaced, or the cache: :meth:`.PageCache.source`); none when pages built apart might not
@@ -291,7 +306,9 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     # the site's stylesheets and scripts are named in urls.py, the navigation is made
     # in nav.py): a change to it renders every page again.
     keys = page_keys(docs, pages, nav, salt(config_file, theme, (__name__,)))
-    found = {page: cache.source(key, previous) for page, key in keys.items()}
+    digest = functools.cache(lambda: listing(present))
+    found = {page: cache.source(key, previous) for page, key in keys.items()
+             if key in cache.index and still_found(cache.index[key], present, digest)}
     return keys, {page: Reused(cache.get(keys[page]), source)
                   for page, source in found.items() if source is not None}
 
@@ -308,8 +325,11 @@ def _keyed_extensions(config: MkDocsConfig) -> bool:
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
-          outcomes: Sequence[_Outcome], site: Path, previous: Path | None) -> None:
-    """Put the reused pages into ``site`` and keep the rendered ones in ``cache``."""
+          outcomes: Sequence[_Outcome], site: Path, previous: Path | None, listed: str
+          ) -> None:
+    """Put the reused pages into ``site`` and keep the rendered ones in ``cache``
+    (``listed``: the :func:`.pagecache.listing` of the docs folder, kept with a page whose
+    conversion's lookups are not known)."""
     changed = sorted(page for page, reused in reuse.items() if not reused.source.unchanged())
     if changed:  # since it was checked, before MkDocs ran
         raise SopkitError(f"{', '.join(changed)}: changed in {previous or 'the page cache'} "
@@ -319,9 +339,13 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()
+            looked_up = outcome.looked_up.get(page)
             cache.store(keys[page], Stored(dest, outcome.entries.get(page, []),
                                            hashlib.sha256(html).hexdigest(),
-                                           tuple(outcome.made_with.get(page, ()))), site / dest)
+                                           tuple(outcome.made_with.get(page, ())),
+                                           looked_up=looked_up,
+                                           listing=listed if looked_up is None else None),
+                        site / dest)
     cache.keep(keys)
 
 
@@ -347,6 +371,9 @@ class _Outcome:
     """Where each page this build rendered went (docs path -> site path)."""
     made_with: dict[str, list[str]] = field(default_factory=dict)
     """The keys of the records of :mod:`.convertcache` each page it rendered was made with."""
+    looked_up: dict[str, dict[str, bool]] = field(default_factory=dict)
+    """The paths among the site's files each page it rendered looked up in its conversion,
+    and whether a file was there (:attr:`_Converter.looked_up`)."""
 
 
 _ELSEWHERE = " (in another process)"
@@ -413,9 +440,12 @@ def _mkdocs(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
     problems = [f"MkDocs warned: {m}" for m in messages]
     if plugin is None:
         return _Outcome(problems)
-    made_with = plugin.converter.made_with if plugin.converter is not None else {}
+    converter = plugin.converter
+    made_with = converter.made_with if converter is not None else {}
+    looked_up = converter.looked_up if converter is not None else {}
     return _Outcome(problems, True, plugin.entries, plugin.written, plugin.dests,
-                    {page: made_with[page] for page in plugin.dests if page in made_with})
+                    {page: made_with[page] for page in plugin.dests if page in made_with},
+                    {page: looked_up[page] for page in plugin.dests if page in looked_up})
 
 
 _SHAREABLE_PLUGINS = {"search", "offline", "material/search", "material/offline"}
@@ -538,6 +568,9 @@ class _Converter:
         self.share = share
         self.made_with: dict[str, list[str]] = {}
         """The keys each page (docs path) was converted and indexed with."""
+        self.looked_up: dict[str, dict[str, bool]] = {}
+        """The paths each page's conversion looked up among the site's files, and whether
+        it found a file there (a page converted without recording them is not here)."""
         self._salt: str | None = None
         """What every key holds besides the page: worked out at the first conversion;
         ``None`` after it when the configuration cannot be described."""
@@ -556,14 +589,19 @@ class _Converter:
             key = _digest(self._salt, "page", json.dumps(_described(page.file)),
                           page.markdown or "")
             record = self.store.get(key)
+            found = record.get("lookups") if record is not None else None
             if (record is None or not _looked_up_alike(record, files)
                     or not _restore(page, record, files)):
                 lookups = _Lookups(files)
                 with warnings_logged("mkdocs") as warned:
                     convert(config, lookups)  # type: ignore[arg-type]
+                found = lookups.found if lookups.whole else None
                 # A warning fails the build: converted again, it is said again.
                 if not warned and lookups.whole:
                     self.store.put(key, {**_conversion(page), "lookups": lookups.found})
+            if isinstance(found, dict):
+                self.looked_up[page.file.src_uri] = {
+                    path: then is not None for path, then in found.items()}
             self.made_with.setdefault(page.file.src_uri, []).append(key)
             return None
 

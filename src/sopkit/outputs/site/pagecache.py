@@ -37,7 +37,7 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,13 @@ class Stored:
     ``sha256``: the page in the site and in the cache are one file (a hard link), so a
     file with this stamp is taken without reading it again (1600 pages read and
     hashed took 0.4 s of an edit's rebuild)."""
+    looked_up: Mapping[str, bool] | None = None
+    """The paths among the site's files its conversion looked up (a link's target), and
+    whether a file was there: the page is taken only while each still is or is not
+    (:func:`still_found`). ``None`` when they are not known."""
+    listing: str | None = None
+    """When ``looked_up`` is not known: the digest of every file's path in the docs
+    folder (:func:`listing`), which must then be the same."""
 
 
 _DEST = re.compile(r"(?:[^/\\]+/)*[^/\\]+\.html")
@@ -161,6 +168,29 @@ def _shown_in_nav(source: bytes) -> str:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def listing(present: Iterable[str]) -> str:
+    """The digest of the paths of the files in the docs folder (see :attr:`Stored.listing`)."""
+    return hashlib.sha256("\0".join(sorted(present)).encode()).hexdigest()
+
+
+def still_found(stored: Stored, present: frozenset[str], digest: Callable[[], str]) -> bool:
+    """Whether the files ``stored``'s page looked up are there or not as they were, with
+    ``present`` the docs-relative paths of the docs folder's files now (``digest``: their
+    :func:`listing`, asked only for a page whose lookups are not known). A link's target
+    that appears or goes changes the page (it is written out, or left as it was), though
+    neither its Markdown nor the navigation changed."""
+    if stored.looked_up is not None:
+        return all((path in present) == there for path, there in stored.looked_up.items())
+    return stored.listing is not None and stored.listing == digest()
+
+
+def _as_looked_up(found: Any) -> dict[str, bool] | None:
+    if isinstance(found, dict) and all(isinstance(path, str) and isinstance(there, bool)
+                                       for path, there in found.items()):
+        return found
+    return None
+
+
 def _as_stamp(found: Any) -> Stamp | None:
     if (isinstance(found, list) and len(found) == 4
             and all(type(part) is int for part in found)):
@@ -220,9 +250,11 @@ class PageCache:
                 try:
                     made_with = item.get("made_with", [])
                     found = item.get("stamp")
+                    listed = item.get("listing")
                     stored = Stored(item["dest"], item["entries"], item["sha256"],
                                     tuple(made_with) if isinstance(made_with, list) else (),
-                                    _as_stamp(found))
+                                    _as_stamp(found), _as_looked_up(item.get("looked_up")),
+                                    listed if isinstance(listed, str) else None)
                 except (AttributeError, KeyError, TypeError):
                     continue
                 if (isinstance(stored.dest, str) and _DEST.fullmatch(stored.dest)
@@ -294,5 +326,7 @@ class PageCache:
         self._changed = False
         write_index(self.folder / INDEX, {
             key: {"dest": s.dest, "entries": s.entries, "sha256": s.sha256,
-                  "made_with": list(s.made_with), "stamp": s.stamp}
+                  "made_with": list(s.made_with), "stamp": s.stamp,
+                  "looked_up": None if s.looked_up is None else dict(s.looked_up),
+                  "listing": s.listing}
             for key, s in self._index.items()})
