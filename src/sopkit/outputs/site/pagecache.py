@@ -16,6 +16,10 @@ A page's key is a SHA-256 of everything its HTML is made from:
   neighbours into every page;
 * the page's path and its Markdown, front matter included.
 
+Besides its key, a page is taken only while the files its conversion looked up
+(a link's target, :attr:`Stored.looked_up`) are there or not as they were
+(:func:`still_found`): MkDocs writes a link to a file that is there differently.
+
 A configuration that reads more than ``mkdocs.yml`` (``!ENV``, ``INHERIT``,
 snippets, Python names, custom icons, a search dictionary) gets no page cache:
 what those read is not in the key; nor does one with a Markdown extension from
