@@ -206,8 +206,9 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     (:mod:`.convertcache`), used along with ``cache``.
     """
     present = _present(docs)
+    listed = functools.cache(lambda: listing(present))  # only for pages that need it
     pages = sorted(path for path in present if path.endswith(".md"))
-    keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous, present)
+    keys, reuse = _reusable(config_file, docs, pages, nav, cache, previous, present, listed)
     todo = [page for page in pages if page not in reuse]
     wanted = min(jobs, shard_count(len(todo)))
     store = (ConvertCache(converted, code_digest((__name__,), DISTRIBUTIONS))
@@ -215,9 +216,9 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
-                          cache, previous, compiled, store, present)
+                          cache, previous, compiled, store, listed)
     return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
-                  previous, compiled, store, present)
+                  previous, compiled, store, listed)
 
 
 def _present(docs: Path) -> frozenset[str]:
@@ -233,7 +234,7 @@ def _present(docs: Path) -> frozenset[str]:
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
            reuse: dict[str, Reused], cache: PageCache | None, previous: Path | None,
-           compiled: Path | None, store: ConvertCache | None, present: frozenset[str]
+           compiled: Path | None, store: ConvertCache | None, listed: Callable[[], str]
            ) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
@@ -265,8 +266,7 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
     if cache is not None and keys:
-        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous,
-              listing(present))
+        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous, listed)
         if store is not None:
             store.keep(key for stored in cache.index.values() for key in stored.made_with)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
@@ -281,8 +281,8 @@ class Reused:
 
 
 def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[NavEntry],
-              cache: PageCache | None, previous: Path | None, present: frozenset[str]
-              ) -> tuple[dict[str, str], dict[str, Reused]]:
+              cache: PageCache | None, previous: Path | None, present: frozenset[str],
+              listed: Callable[[], str]) -> tuple[dict[str, str], dict[str, Reused]]:
     """The pages' keys and the pages ``cache`` has (from ``previous``, the site being
     replaced, or the cache: :meth:`.PageCache.source`); none when pages built apart might not
     come out as from one build (see :func:`_can_share`), when the configuration reads
@@ -306,9 +306,8 @@ def _reusable(config_file: Path, docs: Path, pages: list[str], nav: Sequence[Nav
     # the site's stylesheets and scripts are named in urls.py, the navigation is made
     # in nav.py): a change to it renders every page again.
     keys = page_keys(docs, pages, nav, salt(config_file, theme, (__name__,)))
-    digest = functools.cache(lambda: listing(present))
     found = {page: cache.source(key, previous) for page, key in keys.items()
-             if key in cache.index and still_found(cache.index[key], present, digest)}
+             if key in cache.index and still_found(cache.index[key], present, listed)}
     return keys, {page: Reused(cache.get(keys[page]), source)
                   for page, source in found.items() if source is not None}
 
@@ -325,8 +324,8 @@ def _keyed_extensions(config: MkDocsConfig) -> bool:
 
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
-          outcomes: Sequence[_Outcome], site: Path, previous: Path | None, listed: str
-          ) -> None:
+          outcomes: Sequence[_Outcome], site: Path, previous: Path | None,
+          listed: Callable[[], str]) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``
     (``listed``: the :func:`.pagecache.listing` of the docs folder, kept with a page whose
     conversion's lookups are not known)."""
@@ -344,7 +343,7 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
                                            hashlib.sha256(html).hexdigest(),
                                            tuple(outcome.made_with.get(page, ())),
                                            looked_up=looked_up,
-                                           listing=listed if looked_up is None else None),
+                                           listing=listed() if looked_up is None else None),
                         site / dest)
     cache.keep(keys)
 
