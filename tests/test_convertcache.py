@@ -50,10 +50,10 @@ class Site:
     def build(self, nav: list[NavPage] = NAV, *, cached: bool = True) -> Path:
         site = self.root / ("site" if cached else "clean")
         shutil.rmtree(site, ignore_errors=True)
-        generator.mkdocs_build(
+        self.rendered = sum(generator.mkdocs_build(
             self.config, self.root / "docs", site, nav, jobs=1,
             cache=PageCache(self.root / "cache" / "pages") if cached else None,
-            converted=self.converted if cached else None)
+            converted=self.converted if cached else None))
         return site
 
 
@@ -160,6 +160,24 @@ def test_a_page_linking_to_a_file_that_appears_is_built_again(tmp_path, conversi
     clean = site.build(cached=False)
     assert 'href="./skjema"' not in (clean / "index.html").read_text(encoding="utf-8")
     assert_same_files(built, clean)
+
+
+def test_a_page_linking_to_a_file_of_the_theme_is_taken_from_the_cache(tmp_path):
+    """Material's favicon is a file of the site but not of the docs folder: the page that
+    links to it is taken whole from the next build on, like any other."""
+    pages = {**PAGES, "index.md": "# Forside\n\n![Ikon](assets/images/favicon.png)\n"}
+    site = Site(tmp_path, pages)
+    built = site.build()
+    assert 'src="assets/images/favicon.png"' in (built / "index.html").read_text(
+        encoding="utf-8")
+    assert site.rendered == 3
+    site.build()
+    assert site.rendered == 0
+    (tmp_path / "docs" / "assets" / "images").mkdir(parents=True)  # now the docs' own
+    (tmp_path / "docs" / "assets" / "images" / "favicon.png").write_bytes(b"\x89PNG\r\n")
+    built = site.build()
+    assert site.rendered == 1  # the page that links to it
+    assert_same_files(built, site.build(cached=False))
 
 
 def test_a_conversion_that_asked_the_files_more_is_not_kept(tmp_path, conversions,

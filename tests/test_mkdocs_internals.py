@@ -63,6 +63,11 @@ def test_converting_a_page_sets_and_reads_what_the_conversion_cache_knows():
         "converting a page reads more of its own file: add it to generator._described")
     assert set(re.findall(r"\bfile\.(\w+)", read)) <= {"src_uri", "url", "inclusion"}, (
         "converting a page reads more of a file: add it to generator._described")
+    from mkdocs.structure.files import File
+
+    assert "src_dir" in File.__annotations__, (
+        "File.src_dir is gone: the generator tells the docs folder's files from the theme's "
+        "by it (generator._of_docs)")
     assert list(inspect.signature(toc.get_toc).parameters) == ["toc_tokens"]
     assert set(toc._TocToken.__annotations__) == {"level", "id", "name", "children"}
 

@@ -44,7 +44,8 @@ fails by name when a pinned version changes one):
   ``validation``, ``use_directory_urls``, its logger's level), that it reaches the
   site's files by ``Files.get_file_from_path`` only (given a recording stand-in
   for ``files``) and reads a file's ``src_uri``, ``dest_uri``, ``url`` and
-  ``inclusion``; and ``"title" in vars(page)`` to tell a page titled by its front
+  ``inclusion``, and ``File.src_dir`` (the docs folder for its files, not for the
+  theme's); and ``"title" in vars(page)`` to tell a page titled by its front
   matter or the navigation;
 * ``config.theme.static_templates``, emptied in the other shares;
 * that nothing reads a page's ``markdown`` or ``content`` after ``on_post_page``
@@ -372,7 +373,7 @@ class _Outcome:
     """The keys of the records of :mod:`.convertcache` each page it rendered was made with."""
     looked_up: dict[str, dict[str, bool]] = field(default_factory=dict)
     """The paths among the site's files each page it rendered looked up in its conversion,
-    and whether a file was there (:attr:`_Converter.looked_up`)."""
+    and whether a file of the docs folder was there (:attr:`_Converter.looked_up`)."""
 
 
 _ELSEWHERE = " (in another process)"
@@ -569,7 +570,8 @@ class _Converter:
         """The keys each page (docs path) was converted and indexed with."""
         self.looked_up: dict[str, dict[str, bool]] = {}
         """The paths each page's conversion looked up among the site's files, and whether
-        it found a file there (a page converted without recording them is not here)."""
+        a file of the docs folder is there (a file of the theme is there whatever the
+        docs folder holds); a page converted without recording them is not here."""
         self._salt: str | None = None
         """What every key holds besides the page: worked out at the first conversion;
         ``None`` after it when the configuration cannot be described."""
@@ -598,9 +600,9 @@ class _Converter:
                 # A warning fails the build: converted again, it is said again.
                 if not warned and lookups.whole:
                     self.store.put(key, {**_conversion(page), "lookups": lookups.found})
-            if isinstance(found, dict):
+            if isinstance(found, dict):  # as the page cache can tell them before MkDocs
                 self.looked_up[page.file.src_uri] = {
-                    path: then is not None for path, then in found.items()}
+                    path: _of_docs(files.get_file_from_path(path), config) for path in found}
             self.made_with.setdefault(page.file.src_uri, []).append(key)
             return None
 
@@ -653,6 +655,11 @@ def _described(file: File | None) -> list[Any] | None:
     if file is None:
         return None
     return [file.src_uri, file.dest_uri, file.url, file.inclusion.value]
+
+
+def _of_docs(file: File | None, config: MkDocsConfig) -> bool:
+    """Whether ``file`` is a file of the docs folder (not of the theme, nor none)."""
+    return file is not None and file.src_dir == config.docs_dir
 
 
 class _Lookups:

@@ -94,8 +94,9 @@ class Stored:
     hashed took 0.4 s of an edit's rebuild)."""
     looked_up: Mapping[str, bool] | None = None
     """The paths among the site's files its conversion looked up (a link's target), and
-    whether a file was there: the page is taken only while each still is or is not
-    (:func:`still_found`). ``None`` when they are not known."""
+    whether the docs folder had a file there (a file of the theme is there whatever it
+    holds): the page is taken only while each still is or is not (:func:`still_found`).
+    ``None`` when they are not known."""
     listing: str | None = None
     """When ``looked_up`` is not known: the digest of every file's path in the docs
     folder (:func:`listing`), which must then be the same."""
