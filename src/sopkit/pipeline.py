@@ -27,7 +27,7 @@ from sopkit.outputs.evidence import raise_on_missing
 from sopkit.outputs.files import site_files
 from sopkit.outputs.site.evidence import evidence_page, fill_evidence
 from sopkit.outputs.templates import keep_compiled
-from sopkit.outputs.urls import ASSETS, EVIDENCE_PAGE, built
+from sopkit.outputs.urls import ASSETS
 from sopkit.outputs.workers import Stamps, place
 from sopkit.proof import HINT, verify_outputs
 from sopkit.publish import build_lock, check_target, discard, publish, recover, staging_for
@@ -199,7 +199,6 @@ def _render_and_publish(library: Library, project: Project, target: Path,
                                  jobs=jobs)
         raise_on_missing(reports, HINT)
         fill_evidence(staging, project.templates, reports, library.today)
-        stamps.forget(built(EVIDENCE_PAGE))  # a new file, after it was placed
         report.verified = len(reports)
         phase("publishing")
         report.warnings += publish(staging, target)

@@ -130,13 +130,13 @@ def _keep_time(source: Path, path: Path) -> None:
 
 
 class Stamps:
-    """What :func:`place` and :func:`put` put where, kept from one build of a site to
-    the next (``file``, for the site at ``target``: one site, the last built): each
-    placed file by its name in the site, with the stamps of its source (a cache file)
-    and of the file placed. In the next build, a name whose source and file in the old
-    site both have the stamps recorded holds the same bytes as that source: it is
-    linked without reading either (3000 cards and PDFs read twice took 0.3 s of every
-    build). Anything else is read and compared, as before."""
+    """What :func:`place` put where, kept from one build of a site to the next
+    (``file``, for the site at ``target``): each placed file by its name in the site,
+    with the stamps of its source (a cache file) and of the file placed. In the next
+    build, a name whose source and file in the old site both have the stamps recorded
+    holds the same bytes as that source: it is linked without reading either (3000
+    cards and PDFs read twice took 0.3 s of every build). Anything else is read and
+    compared, as before."""
 
     def __init__(self, file: Path, target: Path) -> None:
         self.file = file
@@ -158,19 +158,13 @@ class Stamps:
         return False
 
     def record(self, name: str, source: Path, path: Path) -> None:
-        """Keep the stamps of ``source`` and of ``path``, its copy or link, unless the
-        time of either is within the last second: a change within the same tick of the
-        file system's clock would keep the time (git calls such files "racily clean"),
-        so those are read again in the next build, and kept then. (A copy that was given
-        its source's settled time, :func:`_keep_time`, is kept at once.)"""
+        """Keep the stamps of ``source`` and of ``path``, its copy or link, unless either
+        was written in the last second: a change within the same tick of the file
+        system's clock would keep the time (git calls such files "racily clean"), so
+        those are read again in the next build, and kept then."""
         here, there = stamp(source), stamp(path)
         if here is not None and there is not None and settled(here) and settled(there):
             self.made[name] = [str(source), list(here), list(there)]
-
-    def forget(self, name: str) -> None:
-        """Keep no stamps for ``name``: its file was replaced after it was placed (the
-        evidence page, filled in after MkDocs)."""
-        self.made.pop(name, None)
 
     def save(self) -> None:
         """Keep this build's stamps (once the site with these files is published)."""
@@ -189,8 +183,7 @@ def put(sources: Mapping[str, Path], out_dir: Path, *, previous: Path | None = N
     (``sopkit serve``'s preview beside ``site/``) gets copies: with ``stamps``, those
     are linked from its previous build from the next build on, where they were copied
     every time (1631 pages: a second of every rebuild of the preview). A copy keeps
-    its source's time, when the page was rendered (as the linked pages do), when that
-    time is settled."""
+    its source's time, when the page was rendered, as the linked pages do."""
     for path, name, source in _targets(sources, out_dir):
         if previous is not None and source == previous / name and _link(source, path):
             continue
