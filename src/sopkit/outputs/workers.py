@@ -104,7 +104,7 @@ def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | Non
 
 
 def _place_one(path: Path, name: str, source: Readable, previous: Path | None,
-               stamps: Stamps | None, *, keep_time: bool = False) -> None:
+               stamps: Stamps | None) -> None:
     old = previous / name if previous is not None else None
     if (old is not None and stamps is not None and isinstance(source, Path)
             and stamps.link_same(name, source, old, path)):
@@ -112,21 +112,8 @@ def _place_one(path: Path, name: str, source: Readable, previous: Path | None,
     content = source.read_bytes()
     if old is None or not _link_if_same(old, content, path):
         path.write_bytes(content)
-        if keep_time and isinstance(source, Path):
-            _keep_time(source, path)
     if stamps is not None and isinstance(source, Path):
         stamps.record(name, source, path)
-
-
-def _keep_time(source: Path, path: Path) -> None:
-    """Give the copy ``path`` the time of last change of ``source``, as ``cp -p`` does,
-    when that time is settled (:func:`sopkit.cachefiles.settled`). The copy's stamp can
-    then be kept at once (:meth:`Stamps.record`): a later change to the copy gives it
-    the time of that change, which tells it apart. (Else a copy, written just now, is
-    read once more in the next build.)"""
-    found = stamp(source)
-    if found is not None and settled(found):
-        os.utime(path, ns=(found[3], found[3]))
 
 
 class Stamps:
@@ -181,13 +168,12 @@ def put(sources: Mapping[str, Path], out_dir: Path, *, previous: Path | None = N
     The page cache's files are hard links to the pages of the site last built (see
     :meth:`.site.pagecache.PageCache.store`). A second site built from the same cache
     (``sopkit serve``'s preview beside ``site/``) gets copies: with ``stamps``, those
-    are linked from its previous build from the next build on, where they were copied
-    every time (1631 pages: a second of every rebuild of the preview). A copy keeps
-    its source's time, when the page was rendered, as the linked pages do."""
+    are linked from its previous build later on, where they were copied every time
+    (1631 pages: a second of every rebuild of the preview)."""
     for path, name, source in _targets(sources, out_dir):
         if previous is not None and source == previous / name and _link(source, path):
             continue
-        _place_one(path, name, source, previous, stamps, keep_time=True)
+        _place_one(path, name, source, previous, stamps)
 
 
 _T = TypeVar("_T")
