@@ -26,8 +26,6 @@ from sopkit import cachefiles
 from sopkit.cachefiles import read_index, write_index
 from sopkit.cli import cli
 from sopkit.outputs.urls import EVIDENCE_PAGE
-from sopkit.pipeline import build_site
-from sopkit.source.project import Project
 
 pytestmark = pytest.mark.slow
 
@@ -247,48 +245,6 @@ def test_a_page_whose_stamp_is_kept_is_taken_without_reading_it(project, monkeyp
     assert rendered == 1
     assert page in read
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
-
-
-def test_a_second_site_takes_its_pages_from_its_own_last_build(project, monkeypatch):
-    """``sopkit serve`` builds build/preview from the page cache whose files are those of
-    site/. Its first build copies them (a change to one site must not reach the other);
-    later builds link each page from the preview they replace, without reading it."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
-    monkeypatch.setattr(cachefiles, "RACY_NS", -10**12)  # every file already a while old
-    build(project)
-    build(project)  # every page's stamp kept: the cache's files are site/'s
-    site, cache = project / "site", project / "build" / "cache" / "pages"
-    preview = project / "build" / "preview"
-    published = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    index = read_index(cache / "index.json")
-    pages = [stored["dest"] for stored in index.values() if stored["dest"] != EVIDENCE]
-    assert len(pages) > 10
-    the_project = Project(project)
-    for _ in range(2):  # copied from the cache, then read once and linked
-        build_site(the_project, target=preview, again=True)
-    for dest in pages:
-        assert (preview / dest).stat().st_ino != (site / dest).stat().st_ino, dest
-    before = {dest: (preview / dest).stat().st_ino for dest in pages}
-    read: list[Path] = []
-    real = Path.read_bytes
-
-    def reading(self: Path) -> bytes:
-        if self.suffix == ".html" and any(self.is_relative_to(folder)
-                                          for folder in (site, cache, preview)):
-            read.append(self)
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", reading)
-    report = build_site(the_project, target=preview, again=True)
-    monkeypatch.setattr(Path, "read_bytes", real)
-    assert report.pages == len(pages) + 1
-    # The evidence page is filled in after MkDocs: the cache's copy is copied anew.
-    evidence = {cache / f"{key}.html" for key, stored in index.items()
-                if stored["dest"] == EVIDENCE}
-    assert [path for path in read if path not in evidence] == []
-    assert {dest: (preview / dest).stat().st_ino for dest in pages} == before
-    assert {p.relative_to(preview): p.read_bytes() for p in preview.rglob("*")
-            if p.is_file()} == published
 
 
 def test_one_process_builds_everything_with_jobs_1(project, monkeypatch):

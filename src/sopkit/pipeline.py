@@ -178,15 +178,14 @@ def _render_and_publish(library: Library, project: Project, target: Path,
 
     phase("building the site with MkDocs")
     staging = staging_for(target)
-    stamps = Stamps(project.build / "cache" / "placed.json", target)
     try:
         report.shares = site.build(project.mkdocs_yml, docs, staging, site.navigation(library),
                                    processes=processes, cache=pages, previous=target,
                                    jobs=jobs, compiled=project.build / "cache" / "jinja" / "theme",
-                                   converted=project.build / "cache" / "converted",
-                                   stamps=stamps)
+                                   converted=project.build / "cache" / "converted")
         processes.close()  # the other MkDocs processes' memory, for the proof's worker
         phase("placing wall cards and archival PDFs")
+        stamps = Stamps(project.build / "cache" / "placed.json", target)
         card.place(cards, staging, previous=target, stamps=stamps)  # MkDocs would copy them
         place(archival, staging, previous=target, stamps=stamps)
         place(site_files([*published.procedures, *drafts.values(),

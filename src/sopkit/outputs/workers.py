@@ -98,22 +98,18 @@ def place(cached: Mapping[str, Readable], out_dir: Path, *, previous: Path | Non
     """
     written = []
     for path, name, source in _targets(cached, out_dir):
-        _place_one(path, name, source, previous, stamps)
+        old = previous / name if previous is not None else None
+        if (old is not None and stamps is not None and isinstance(source, Path)
+                and stamps.link_same(name, source, old, path)):
+            written.append(path)
+            continue
+        content = source.read_bytes()
+        if old is None or not _link_if_same(old, content, path):
+            path.write_bytes(content)
+        if stamps is not None and isinstance(source, Path):
+            stamps.record(name, source, path)
         written.append(path)
     return written
-
-
-def _place_one(path: Path, name: str, source: Readable, previous: Path | None,
-               stamps: Stamps | None) -> None:
-    old = previous / name if previous is not None else None
-    if (old is not None and stamps is not None and isinstance(source, Path)
-            and stamps.link_same(name, source, old, path)):
-        return
-    content = source.read_bytes()
-    if old is None or not _link_if_same(old, content, path):
-        path.write_bytes(content)
-    if stamps is not None and isinstance(source, Path):
-        stamps.record(name, source, path)
 
 
 class Stamps:
@@ -159,21 +155,19 @@ class Stamps:
             write_index(self.file, {"target": self.target, "files": self.made})
 
 
-def put(sources: Mapping[str, Path], out_dir: Path, *, previous: Path | None = None,
-        stamps: Stamps | None = None) -> None:
+def put(sources: Mapping[str, Path], out_dir: Path, *, previous: Path | None = None
+        ) -> None:
     """Put each file at ``out_dir/name`` from ``sources`` (name -> a file whose bytes the
     caller has checked): hard-linked when it is the file of ``previous`` (the site being
-    replaced) at the same name, else placed as :func:`place` does (with ``stamps``).
-
-    The page cache's files are hard links to the pages of the site last built (see
-    :meth:`.site.pagecache.PageCache.store`). A second site built from the same cache
-    (``sopkit serve``'s preview beside ``site/``) gets copies: with ``stamps``, those
-    are linked from its previous build later on, where they were copied every time
-    (1631 pages: a second of every rebuild of the preview)."""
+    replaced) at the same name, else copied, as :func:`place` does."""
     for path, name, source in _targets(sources, out_dir):
-        if previous is not None and source == previous / name and _link(source, path):
-            continue
-        _place_one(path, name, source, previous, stamps)
+        if previous is not None and source == previous / name:
+            try:
+                os.link(source, path)
+                continue
+            except OSError:
+                pass
+        path.write_bytes(source.read_bytes())
 
 
 _T = TypeVar("_T")

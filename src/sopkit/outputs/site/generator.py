@@ -93,7 +93,7 @@ from sopkit.outputs.site.pagecache import (
     still_found,
 )
 from sopkit.outputs.urls import SITE_CSS, SITE_JS
-from sopkit.outputs.workers import SPAWN, Stamps, put
+from sopkit.outputs.workers import SPAWN, put
 from sopkit.source.errors import SopkitError
 
 if TYPE_CHECKING:
@@ -192,8 +192,7 @@ def _import_mkdocs() -> None:
 def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry], *,
                  processes: Processes | None = None, cache: PageCache | None = None,
                  previous: Path | None = None, jobs: int = SHARDS,
-                 compiled: Path | None = None, converted: Path | None = None,
-                 stamps: Stamps | None = None) -> list[int]:
+                 compiled: Path | None = None, converted: Path | None = None) -> list[int]:
     """Build ``docs`` into ``site`` with MkDocs + Material; any warning fails the build.
 
     ``processes`` are those that build the site together (default: as many as
@@ -205,8 +204,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     pages each process rendered. ``jobs``: the most processes to start.
     ``compiled``: a folder for the theme's compiled templates (Jinja's bytecode cache).
     ``converted``: a folder for pages' conversions and search entries
-    (:mod:`.convertcache`), used along with ``cache``. ``stamps``: of the files put
-    into ``previous`` (:func:`sopkit.outputs.workers.put`).
+    (:mod:`.convertcache`), used along with ``cache``.
     """
     present = _present(docs)
     listed = functools.cache(lambda: listing(present))  # only for pages that need it
@@ -219,9 +217,9 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     if processes is None or (processes.pool is None and wanted > 1):
         with Processes(wanted) as started:  # more than the caller expected to render
             return _build(config_file, docs, site, nav, started, pages, todo, keys, reuse,
-                          cache, previous, compiled, store, listed, stamps)
+                          cache, previous, compiled, store, listed)
     return _build(config_file, docs, site, nav, processes, pages, todo, keys, reuse, cache,
-                  previous, compiled, store, listed, stamps)
+                  previous, compiled, store, listed)
 
 
 def _present(docs: Path) -> frozenset[str]:
@@ -237,8 +235,8 @@ def _present(docs: Path) -> frozenset[str]:
 def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
            processes: Processes, pages: list[str], todo: list[str], keys: dict[str, str],
            reuse: dict[str, Reused], cache: PageCache | None, previous: Path | None,
-           compiled: Path | None, store: ConvertCache | None, listed: Callable[[], str],
-           stamps: Stamps | None) -> list[int]:
+           compiled: Path | None, store: ConvertCache | None, listed: Callable[[], str]
+           ) -> list[int]:
     count, pool = processes.count, processes.pool
     if pool is None and not keys:
         _raise_on(_mkdocs(config_file, docs, site, nav, compiled=compiled).problems)
@@ -269,8 +267,7 @@ def _build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEntry],
         for other in others:
             shutil.rmtree(other, ignore_errors=True)
     if cache is not None and keys:
-        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous, listed,
-              stamps)
+        _keep(cache, keys, reuse, [outcome, *gathered.outcomes], site, previous, listed)
         if store is not None:
             store.keep(key for stored in cache.index.values() for key in stored.made_with)
     return [len(outcome.written), *(len(result.written) for result in gathered.outcomes)]
@@ -329,7 +326,7 @@ def _keyed_extensions(config: MkDocsConfig) -> bool:
 
 def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused],
           outcomes: Sequence[_Outcome], site: Path, previous: Path | None,
-          listed: Callable[[], str], stamps: Stamps | None) -> None:
+          listed: Callable[[], str]) -> None:
     """Put the reused pages into ``site`` and keep the rendered ones in ``cache``
     (``listed``: the :func:`.pagecache.listing` of the docs folder, kept with a page whose
     conversion's lookups are not known)."""
@@ -338,7 +335,7 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
         raise SopkitError(f"{', '.join(changed)}: changed in {previous or 'the page cache'} "
                           "while the site was being built\n    hint: build again")
     put({reused.stored.dest: reused.source.path for reused in reuse.values()}, site,
-        previous=previous, stamps=stamps)
+        previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()
