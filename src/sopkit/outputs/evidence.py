@@ -16,13 +16,15 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sopkit.outputs.pdftext import PdfContent
 from sopkit.source.errors import SopkitError
 from sopkit.source.expected import Item, words
 from sopkit.source.files import svg_text
 from sopkit.source.model import Procedure
+
+if TYPE_CHECKING:  # pdfminer, which it imports, is slow to import (0.1 s): only where read
+    from sopkit.outputs.pdftext import PdfContent
 
 _SPACES = re.compile(r"\s+")
 

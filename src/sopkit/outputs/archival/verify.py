@@ -9,7 +9,6 @@ the revision and Gyldig til, and every figure (:func:`sopkit.source.expected.ful
 from __future__ import annotations
 
 from sopkit.outputs.evidence import Report, check, pdf_shows
-from sopkit.outputs.pdftext import read_pdf
 from sopkit.source.expected import full_text
 from sopkit.source.model import Procedure
 
@@ -18,6 +17,8 @@ HINT = "the archival template or stylesheet (templates/pdf/) drops or hides this
 
 def verify_archival(proc: Procedure, pdf: bytes, name: str) -> Report:
     """The report of ``proc``'s archival PDF (``proc``: the approved revision's text)."""
+    from sopkit.outputs.pdftext import read_pdf  # pdfminer: 0.1 s, only when a PDF is read
+
     content = read_pdf(pdf)
     return check(proc.id, "archival PDF", name, pdf, content.text, full_text(proc),
                  wrapped=True, shows=pdf_shows(proc, content))

@@ -22,7 +22,6 @@ import zlib
 
 from sopkit.outputs.card.paper import A5_ZOOM, PAPER
 from sopkit.outputs.evidence import Report, check, pdf_shows, sha256
-from sopkit.outputs.pdftext import read_pdf
 from sopkit.outputs.urls import CARD_PDF
 from sopkit.source.expected import card_text
 from sopkit.source.model import Procedure
@@ -44,6 +43,8 @@ def verify_card(proc: Procedure, size: str, pdf: bytes, *,
     path = CARD_PDF.format(id=proc.id, size=size)
     if reduced_from is not None and same_drawing(reduced_from[0], pdf):
         return Report(proc.id, f"card {size}", path, sha256(pdf), reduced_from[1].checks)
+    from sopkit.outputs.pdftext import read_pdf  # pdfminer: 0.1 s, only when a PDF is read
+
     content = read_pdf(pdf)
     return check(proc.id, f"card {size}", path, pdf, content.text, card_text(proc),
                  wrapped=True, shows=pdf_shows(proc, content))
