@@ -273,3 +273,25 @@ def test_a_build_date_that_is_no_date_is_a_message(root, monkeypatch, epoch):
     assert f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds" in result.output
     assert "hint: unset it" in result.output and "Traceback" not in result.output
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site
+
+
+@pytest.mark.parametrize(("removed", "says"), [
+    ("ticket/description.txt.j2", "templates/ticket/description.txt.j2: not found"),
+    ("site/_evidence.html.j2", "templates/site/_evidence.html.j2: not found"),
+    ("site/_blocks.html.j2", "templates/site/_blocks.html.j2: not found (used by templates/site/"),
+])
+def test_a_missing_template_is_named_with_a_hint(root, monkeypatch, removed, says):
+    """A project whose templates/ lacks one of sopkit's templates (deleted, or a project
+    set up by hand): the build names it and says how to restore it, and the last site
+    is left alone."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    assert _build(root).exit_code == 0
+    site = {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
+    (root / "templates" / removed).unlink()
+    result = _build(root)
+    assert result.exit_code == 1
+    assert says in result.output, result.output
+    assert "hint: templates/ must hold every template" in result.output
+    assert f"git checkout -- templates/{removed}" in result.output
+    assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site

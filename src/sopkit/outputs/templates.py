@@ -23,6 +23,7 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    TemplateNotFound,
 )
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
@@ -165,6 +166,13 @@ def render(templates: Path, name: str, **context: object) -> str:
     :class:`SopkitError` naming the template and its line."""
     try:
         return environment(templates).get_template(name).render(**context)
+    except TemplateNotFound as exc:  # the template itself, or one it includes
+        missing = exc.name if isinstance(exc.name, str) else name
+        where = "" if missing == name else f" (used by templates/{name})"
+        raise TemplateProblem(
+            f"templates/{missing}: not found{where}\n    hint: templates/ must hold every "
+            "template of sopkit's own templates/ folder; restore it from there or from "
+            f"git (git checkout -- templates/{missing})") from None
     except TemplateError as exc:
         line = getattr(exc, "lineno", None) or next(
             (frame.lineno for frame in reversed(traceback.extract_tb(exc.__traceback__))
