@@ -295,3 +295,41 @@ def test_a_hiding_selector_the_reader_cannot_match_is_taken_to_hide_anything(tmp
     assert html_text(_framed(), rules, article=True) == ""
     assert html_text(_framed(style="<style>[*|class~=trinn] { display: none }</style>"),
                      article=True) == ""
+
+
+SELECTORS_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Side</title>'
+                  "<style>{css}</style></head><body><main><article>"
+                  '<p class="trinn" dir="ltr">Ring OK straks</p><p>Annen tekst</p>'
+                  '</article></main><nav><p class="trinn">Meny</p></nav></body></html>')
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("css", "step_shown"), [
+    # Selectors Chromium reads and cssselect2 does not: they hid the step in the
+    # browser while the proof found it.
+    (":-webkit-any(article) .trinn { display: none }", False),
+    (":-webkit-any(article) > .trinn { display: none }", False),
+    ("article .trinn:dir(ltr) { display: none }", False),
+    (":not(:-webkit-any(nav)) > .trinn { display: none }", False),
+    (".annet, :-webkit-any(main) .trinn { display: none }", False),
+    # A pseudo-element's box hidden leaves its element's text shown.
+    ("::-webkit-scrollbar { display: none }", True),
+    (".trinn::-webkit-scrollbar { display: none }", True),
+    ("p::part(x) { display: none }", True),
+])
+def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(browser, css,
+                                                                             step_shown):
+    """The reader never finds text a browser hides: a selector it cannot read is read
+    wider (pseudo-classes it does not know match any element), never left out. What
+    Chromium shows of the article (its innerText) is asked here, not assumed."""
+    html = SELECTORS_PAGE.format(css=css)
+    page = browser.new_page()
+    try:
+        page.set_content(html)
+        shown = page.inner_text("article")
+    finally:
+        page.close()
+    assert ("Ring OK straks" in shown) is step_shown  # what Chromium does
+    read = html_text(html, article=True)
+    assert set(read.split()) <= set(shown.split())  # never more than the browser shows
+    assert ("Ring OK straks" in read) is step_shown

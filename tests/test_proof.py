@@ -265,6 +265,8 @@ BLOCKS = "templates/site/_blocks.html.j2"
     (CSS, None, "@media screen { .sop-check { display: none; } }"),
     (CSS, None, ".sop-check { opacity: 0; }"),
     (CSS, None, ".sop-steps { height: 0; overflow: hidden; }"),
+    (CSS, None, ":-webkit-any(article) .sop-steps { display: none; }"),  # Chromium's own
+    (CSS, None, "::-webkit-scrollbar { width: 0 } article .sop-check:dir(ltr) { opacity: 0 }"),
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
      '<details><summary>Trinn</summary><ol class="sop-steps">'),  # a closed <details>
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',

@@ -15,7 +15,11 @@ does not count:
   (cssselect2), outside ``@media`` or in ``@media`` rules for screens;
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
-  (``[*|x]``); a selector it cannot read at all matches nothing.
+  (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
+  which Chromium knows) is read with that pseudo-class matching any element, so
+  that it hides at least what it hides in a browser; one of a pseudo-element it does
+  not know (``::-webkit-scrollbar``) hides no text; one that is no selector at all
+  (a browser drops its rule) matches nothing.
 
 Material's own stylesheets are not read (they hide their controls, not content);
 text covered by another element or clipped is not detected.
@@ -228,13 +232,65 @@ def _hiding_preludes(css: str) -> tuple[Any, ...]:
 def _hiding_selectors(css: str) -> tuple[Any, ...]:
     found: list[Any] = []
     for prelude in _hiding_preludes(css):
-        try:
-            found.extend(cssselect2.compile_selector_list(prelude))
-        except cssselect2.SelectorError:
-            continue  # a selector cssselect2 cannot read: it matches nothing here
-        except NotImplementedError:  # one it reads but cannot match, such as [*|x]:
-            found.extend(cssselect2.compile_selector_list("*"))  # taken to hide anything
+        for selector in _each_selector(prelude):  # one unread leaves the others read
+            found.extend(_compiled(selector, widen=True))
     return tuple(found)
+
+
+def _compiled(tokens: list[Any], *, widen: bool) -> list[Any]:
+    """``tokens``, one selector, compiled: one cssselect2 reads but cannot match (such as
+    ``[*|x]``) is taken to hide anything; one it cannot read is :func:`_widened` (with
+    ``widen``), else matches nothing."""
+    try:
+        return list(cssselect2.compile_selector_list(tokens))
+    except NotImplementedError:
+        return list(cssselect2.compile_selector_list("*"))
+    except cssselect2.SelectorError:
+        return _widened(tokens) if widen else []
+
+
+_ANY_ELEMENT = tuple(tinycss2.parse_component_value_list(":is(*)"))
+
+
+def _widened(tokens: list[Any]) -> list[Any]:
+    """A selector cssselect2 cannot read, read so as to match at least what a browser
+    matches by it: each pseudo-class cssselect2 does not know (``:-webkit-any()``,
+    ``:dir()``, ``:popover-open``, or a known one holding such, ``:not(:-webkit-any(x))``)
+    is taken to match any element. The proof is then stricter than a browser, never
+    more lenient. A selector of a pseudo-element cssselect2 does not know
+    (``::-webkit-scrollbar``, ``::part()``) selects no element's text: it hides none.
+    What is not a selector even so (a browser drops its rule) hides nothing."""
+    read: list[Any] = []
+    at = 0
+    while at < len(tokens):
+        token, after = tokens[at], tokens[at + 1] if at + 1 < len(tokens) else None
+        if _is_colon(token) and after is not None and _is_colon(after):
+            return []  # a pseudo-element (known ones are read, and match their element)
+        if _is_colon(token) and after is not None and after.type in ("ident", "function"):
+            known = _compiled([*tinycss2.parse_component_value_list("*"), token, after],
+                              widen=False)
+            read += [token, after] if known else _ANY_ELEMENT
+            at += 2
+            continue
+        read.append(token)
+        at += 1
+    return _compiled(read, widen=False)
+
+
+def _is_colon(token: Any) -> bool:
+    return bool(token.type == "literal" and token.value == ":")
+
+
+def _each_selector(prelude: list[Any]) -> list[list[Any]]:
+    """The selectors of a rule's selector list, apart (as tokens)."""
+    selectors: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return [tokens for tokens in selectors
+            if any(token.type not in ("whitespace", "comment") for token in tokens)]
 
 
 _STRUCTURAL = frozenset({
