@@ -17,9 +17,10 @@ does not count:
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
   which Chromium knows) is read with that pseudo-class matching any element, so
-  that it hides at least what it hides in a browser; one of a pseudo-element it does
-  not know (``::-webkit-scrollbar``) hides no text; one that is no selector at all
-  (a browser drops its rule) matches nothing.
+  that it hides at least what it hides in a browser, and one of a pseudo-element it
+  does not know (``::details-content``) as its element; one of a part of a scroll
+  bar or form control (``::-webkit-scrollbar``) hides no text; one that is no
+  selector at all (a browser drops its rule) matches nothing.
 
 Material's own stylesheets are not read (they hide their controls, not content);
 text covered by another element or clipped is not detected.
@@ -245,7 +246,8 @@ def _compiled(tokens: list[Any], *, widen: bool) -> list[Any]:
         return list(cssselect2.compile_selector_list(tokens))
     except NotImplementedError:
         return list(cssselect2.compile_selector_list("*"))
-    except cssselect2.SelectorError:
+    except Exception:  # SelectorError; on some malformed selectors (":has()",
+        # ":nth-child(+)") cssselect2 fails otherwise: SyntaxError, RuntimeError ...
         return _widened(tokens) if widen else []
 
 
@@ -256,16 +258,28 @@ def _widened(tokens: list[Any]) -> list[Any]:
     """A selector cssselect2 cannot read, read so as to match at least what a browser
     matches by it: each pseudo-class cssselect2 does not know (``:-webkit-any()``,
     ``:dir()``, ``:popover-open``, or a known one holding such, ``:not(:-webkit-any(x))``)
-    is taken to match any element. The proof is then stricter than a browser, never
-    more lenient. A selector of a pseudo-element cssselect2 does not know
-    (``::-webkit-scrollbar``, ``::part()``) selects no element's text: it hides none.
-    What is not a selector even so (a browser drops its rule) hides nothing."""
+    is taken to match any element; each pseudo-element it does not know
+    (``::details-content``) is left out, so that the selector matches the element
+    (as a known one, ``::first-line``, does). The proof is then stricter than a
+    browser, never more lenient. A selector of a part drawn for a scroll bar or a
+    form control (:data:`_NO_TEXT`, ``::-webkit-scrollbar``) hides no text. What is
+    not a selector even so (a browser drops its rule) hides nothing."""
     read: list[Any] = []
     at = 0
     while at < len(tokens):
         token, after = tokens[at], tokens[at + 1] if at + 1 < len(tokens) else None
         if _is_colon(token) and after is not None and _is_colon(after):
-            return []  # a pseudo-element (known ones are read, and match their element)
+            name = tokens[at + 2] if at + 2 < len(tokens) else None
+            if name is None or name.type not in ("ident", "function"):
+                return []  # no selector: a browser drops the rule
+            pseudo = [token, after, name]
+            if _compiled([*tinycss2.parse_component_value_list("*"), *pseudo], widen=False):
+                read += pseudo  # known: matches its element
+            elif _NO_TEXT.fullmatch(name.lower_value if name.type == "ident"
+                                    else name.lower_name):
+                return []
+            at += 3
+            continue
         if _is_colon(token) and after is not None and after.type in ("ident", "function"):
             known = _compiled([*tinycss2.parse_component_value_list("*"), token, after],
                               widen=False)
@@ -275,6 +289,15 @@ def _widened(tokens: list[Any]) -> list[Any]:
         read.append(token)
         at += 1
     return _compiled(read, widen=False)
+
+
+_NO_TEXT = re.compile(
+    r"-webkit-scrollbar(-[a-z-]+)?|-webkit-resizer|-webkit-(inner|outer)-spin-button"
+    r"|-webkit-search-[a-z-]+|-webkit-calendar-picker-indicator|-webkit-details-marker"
+    r"|-webkit-file-upload-button|-webkit-input-placeholder|-moz-placeholder"
+    r"|-moz-focus-inner|-ms-(clear|reveal|expand)|backdrop")
+"""Pseudo-elements that cssselect2 does not know whose boxes never hold an element's
+text: parts of scroll bars and form controls, placeholders, a dialog's backdrop."""
 
 
 def _is_colon(token: Any) -> bool:
