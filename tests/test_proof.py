@@ -266,6 +266,7 @@ BLOCKS = "templates/site/_blocks.html.j2"
     (CSS, None, ".sop-check { opacity: 0; }"),
     (CSS, None, ".sop-steps { height: 0; overflow: hidden; }"),
     (CSS, None, ":-webkit-any(article) .sop-steps { display: none; }"),  # Chromium's own
+    (CSS, None, "@media not print { .sop-steps { display: none; } }"),
     (CSS, None, "::-webkit-scrollbar { width: 0 } article .sop-check:dir(ltr) { opacity: 0 }"),
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
      '<details><summary>Trinn</summary><ol class="sop-steps">'),  # a closed <details>

@@ -12,7 +12,8 @@ does not count:
 * inside a closed ``<details>`` (its ``<summary>`` aside);
 * inside an element that a rule of the site's own stylesheets, or of a
   ``<style>`` in the page, hides the same ways, matched with real CSS selectors
-  (cssselect2), outside ``@media`` or in ``@media`` rules for screens;
+  (cssselect2), outside ``@media`` or in ``@media`` rules for every screen
+  (``screen``, ``all``, ``not print``, or a list holding one: ``screen, print``);
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -62,7 +63,17 @@ _HIDING = re.compile(
     r"|content-visibility\s*:\s*hidden", re.IGNORECASE)
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
-_SCREEN = re.compile(r"^\s*(only\s+)?(all|screen)\s*$", re.IGNORECASE)
+_SCREEN = re.compile(r"\s*(only\s+)?(all|screen)\s*|\s*not\s+(?!all\b|screen\b)[a-z-]+\s*|\s*",
+                     re.IGNORECASE)
+"""A media query that applies on every screen whatever its size: ``all``, ``screen``,
+``not print`` (a media type other than those), or none."""
+
+
+def _on_every_screen(queries: str) -> bool:
+    """Whether a rule under ``@media queries`` applies on every screen: one query of the
+    list does (:data:`_SCREEN`; ``screen, print``). Rules for some widths only, or for
+    print, are not read."""
+    return any(_SCREEN.fullmatch(query) for query in queries.split(","))
 """Media rules that apply on every screen (not those for some widths only, or print)."""
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 
@@ -221,7 +232,7 @@ def _hiding_preludes(css: str) -> tuple[Any, ...]:
             elif rule.type == "at-rule" and rule.content is not None and (
                     rule.lower_at_keyword in _GROUPING or (
                         rule.lower_at_keyword == "media"
-                        and _SCREEN.match(tinycss2.serialize(rule.prelude)))):
+                        and _on_every_screen(tinycss2.serialize(rule.prelude)))):
                 visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
                                                skip_whitespace=True))
 
