@@ -4,6 +4,7 @@ written here: the expectations come from what a browser shows, not from the code
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -321,10 +322,11 @@ SELECTORS_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
     ("details::details-content { display: none }", True, True),
     ("p::part(x) { display: none }", True, False),
     (":-webkit-any(article) .trinn::first-line { display: none }", True, False),
-    # Media query lists that apply on every screen (a list applies if one query does).
+    # Media query lists (a list applies if one query does)
     ("@media not print { article .trinn { display: none } }", False, False),
     ("@media screen, print { article .trinn { display: none } }", False, False),
-    ("@media print { article .trinn { display: none } }", True, True),
+    ("@media print { article .trinn { display: none } }", True, False),  # on paper
+    ("@media speech { article .trinn { display: none } }", True, True),
 ])
 def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(
         browser, css, step_shown, step_read):
@@ -333,16 +335,65 @@ def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(
     element), never left out. What Chromium shows of the article (its innerText) is
     asked here, not assumed."""
     html = SELECTORS_PAGE.format(css=css)
-    page = browser.new_page()
-    try:
-        page.set_content(html)
-        shown = page.inner_text("article")
-    finally:
-        page.close()
+    shown = _shown_by_chromium(browser, html)
     assert ("Ring OK straks" in shown) is step_shown  # what Chromium does
     read = html_text(html, article=True)
     assert set(read.split()) <= set(shown.split())  # never more than the browser shows
     assert ("Ring OK straks" in read) is step_read
+
+
+SCREENS = {"phone": {"viewport": {"width": 390, "height": 844}},
+           "desktop": {"viewport": {"width": 1280, "height": 800}},
+           "desktop, dark": {"viewport": {"width": 1280, "height": 800},
+                             "color_scheme": "dark"},
+           "printout": {"viewport": {"width": 1280, "height": 800}, "media": "print"}}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("css", "hidden_on"), [
+    ("@media screen and (max-width: 30em) { .trinn { display: none } }", {"phone"}),
+    ("@media (max-width: 30em) { .trinn { display: none } }", {"phone"}),
+    ("@media only screen and (min-width: 60em) { .trinn { display: none } }",
+     {"desktop", "desktop, dark"}),
+    ("@media (width >= 60em) { .trinn { display: none } }",
+     {"desktop", "desktop, dark", "printout"}),
+    ("@media (prefers-color-scheme: dark) { .trinn { display: none } }", {"desktop, dark"}),
+    ("@media not screen and (max-width: 30em) { .trinn { display: none } }",
+     {"desktop", "desktop, dark", "printout"}),
+    ("@media print and (min-width: 0) { .trinn { display: none } }", {"printout"}),
+    ("@media (min-width: 0) { .trinn { display: none } }", set(SCREENS)),
+    ("@media speech, tv { .trinn { display: none } }", set()),
+    ("@media not all { .trinn { display: none } }", set()),
+])
+def test_text_a_browser_hides_on_some_screens_or_paper_is_hidden(browser, css, hidden_on):
+    """Text hidden on some screens only (a phone's width, dark mode), or on the printout,
+    does not reach the staff reading it there: the reader counts it hidden. Where
+    Chromium hides it (390 px, 1280 px, 1280 px in dark mode, printed) is asked, not
+    assumed."""
+    html = SELECTORS_PAGE.format(css=css)
+    shown_on = {screen: _shown_by_chromium(browser, html, **options)
+                for screen, options in SCREENS.items()}
+    assert {screen for screen, shown in shown_on.items()
+            if "Ring OK straks" not in shown} == hidden_on
+    read = html_text(html, article=True)
+    assert ("Ring OK straks" in read) is (not hidden_on)
+    for shown in shown_on.values():
+        assert set(read.split()) <= set(shown.split())  # never more than a screen shows
+
+
+def _shown_by_chromium(browser: Any, html: str, media: str | None = None,
+                       **options: Any) -> str:
+    """What Chromium shows of the article of ``html`` (its innerText), in a new context
+    made with ``options``, on ``media`` (``print``: as printed)."""
+    context = browser.new_context(**options)
+    try:
+        page = context.new_page()
+        if media is not None:
+            page.emulate_media(media=media)
+        page.set_content(html)
+        return str(page.inner_text("article"))
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("css", [":x, :has() { display: none }", ":has() { display: none }",

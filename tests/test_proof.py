@@ -267,6 +267,10 @@ BLOCKS = "templates/site/_blocks.html.j2"
     (CSS, None, ".sop-steps { height: 0; overflow: hidden; }"),
     (CSS, None, ":-webkit-any(article) .sop-steps { display: none; }"),  # Chromium's own
     (CSS, None, "@media not print { .sop-steps { display: none; } }"),
+    # on a phone only: the staff who open it from the wall card's QR code
+    (CSS, None, "@media screen and (max-width: 30em) { .sop-steps { display: none; } }"),
+    (CSS, None, "@media (prefers-color-scheme: dark) { .sop-check { opacity: 0; } }"),
+    (CSS, None, "@media print { .sop-steps li { display: none; } }"),  # the printout
     (CSS, None, "::-webkit-scrollbar { width: 0 } article .sop-check:dir(ltr) { opacity: 0 }"),
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
      '<details><summary>Trinn</summary><ol class="sop-steps">'),  # a closed <details>
@@ -288,12 +292,13 @@ def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new, request):
         build_site(Project(root))
 
 
-def test_a_media_rule_for_some_widths_or_print_hides_nothing_for_good(tmp_path, request):
-    """A rule for print, or for narrow screens only, does not hide the text from all."""
+def test_a_media_rule_for_another_medium_hides_nothing(tmp_path, request):
+    """A rule for a medium staff do not read a page on (speech, or none) does not hide
+    the text from them."""
     root = _project(tmp_path, request)
     css = root / CSS
-    css.write_text(css.read_text(encoding="utf-8") + "\n@media print { .sop-steps { display: "
-                   "none; } }\n@media (max-width: 20em) { .sop-check { display: none; } }\n",
+    css.write_text(css.read_text(encoding="utf-8") + "\n@media speech { .sop-steps { display: "
+                   "none; } }\n@media tv, not all { .sop-check { display: none; } }\n",
                    encoding="utf-8")
     build_site(Project(root))
 

@@ -12,8 +12,11 @@ does not count:
 * inside a closed ``<details>`` (its ``<summary>`` aside);
 * inside an element that a rule of the site's own stylesheets, or of a
   ``<style>`` in the page, hides the same ways, matched with real CSS selectors
-  (cssselect2), outside ``@media`` or in ``@media`` rules for every screen
-  (``screen``, ``all``, ``not print``, or a list holding one: ``screen, print``);
+  (cssselect2), outside ``@media`` or in ``@media`` rules that may apply on some
+  screen or on paper (``screen``, ``print``, ``not print``, and for some widths or
+  settings only, ``(max-width: 30em)``, ``(prefers-color-scheme: dark)``: text hidden
+  on a phone or on the printout reaches no one reading it there); not those for
+  another medium only (``speech``);
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -63,18 +66,35 @@ _HIDING = re.compile(
     r"|content-visibility\s*:\s*hidden", re.IGNORECASE)
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
-_SCREEN = re.compile(r"\s*(only\s+)?(all|screen)\s*|\s*not\s+(?!all\b|screen\b)[a-z-]+\s*|\s*",
-                     re.IGNORECASE)
-"""A media query that applies on every screen whatever its size: ``all``, ``screen``,
-``not print`` (a media type other than those), or none."""
+_READ_MEDIA = frozenset({"all", "screen", "print"})
+"""The media types staff read a page on: a screen, and its printout."""
+_QUERY = re.compile(r"(?:(only|not)\s+)?([a-z-]+)(\s+and\s.*)?", re.IGNORECASE | re.DOTALL)
+"""A media query naming a media type: ``only``/``not``, the type, its conditions."""
 
 
-def _on_every_screen(queries: str) -> bool:
-    """Whether a rule under ``@media queries`` applies on every screen: one query of the
-    list does (:data:`_SCREEN`; ``screen, print``). Rules for some widths only, or for
-    print, are not read."""
-    return any(_SCREEN.fullmatch(query) for query in queries.split(","))
-"""Media rules that apply on every screen (not those for some widths only, or print)."""
+def _may_apply(queries: str) -> bool:
+    """Whether a rule under ``@media queries`` may apply on some screen or on paper:
+    one query of the list may. A query of conditions alone (``(max-width: 30em)``,
+    ``(prefers-color-scheme: dark)``), or for screens or print with conditions (``screen
+    and (min-width: 60em)``), may: text hidden on a phone, in dark mode or on the
+    printout does not reach the staff reading it so. A query for another medium only
+    (``speech``, ``not all``) is not read, nor one that is none (a browser reads it as
+    ``not all``)."""
+    return any(_query_may_apply(query.strip()) for query in queries.split(","))
+
+
+def _query_may_apply(query: str) -> bool:
+    if not query or query.startswith("(") or re.match(r"not\s*\(", query, re.IGNORECASE):
+        return True  # no media type: any device, under its conditions
+    match = _QUERY.fullmatch(query)
+    if match is None:
+        return False
+    prefix, kind, conditions = match.group(1, 2, 3)
+    if (prefix or "").lower() == "not":  # not (type and conditions)
+        return kind.lower() != "all" or conditions is not None
+    return kind.lower() in _READ_MEDIA
+
+
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 
 
@@ -232,7 +252,7 @@ def _hiding_preludes(css: str) -> tuple[Any, ...]:
             elif rule.type == "at-rule" and rule.content is not None and (
                     rule.lower_at_keyword in _GROUPING or (
                         rule.lower_at_keyword == "media"
-                        and _on_every_screen(tinycss2.serialize(rule.prelude)))):
+                        and _may_apply(tinycss2.serialize(rule.prelude)))):
                 visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
                                                skip_whitespace=True))
 
