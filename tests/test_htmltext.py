@@ -322,6 +322,18 @@ SELECTORS_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
     ("details::details-content { display: none }", True, True),
     ("p::part(x) { display: none }", True, False),
     (":-webkit-any(article) .trinn::first-line { display: none }", True, False),
+    # Rules nested in others (CSS nesting) and in @scope are read with what they are in;
+    # a property spelt with an escape or a comment is read as the browser reads it.
+    ("@scope (article) { > .trinn { display: none } }", False, False),
+    ("@scope (article) { :scope > .trinn { display: none } }", False, False),
+    ("& .trinn { display: none }", False, False),
+    ("head { + body article .trinn { display: none } }", False, False),
+    ("main { @media screen { & .trinn { display: none } } }", False, False),
+    ("nav { & .trinn { display: none } }", True, True),
+    ("nav { .trinn { display: none } }", True, True),
+    ("article { .annet { display: none } }", True, True),
+    (".trinn { displ\\61y: none }", False, False),
+    (".trinn { display: /**/ none }", False, False),
     # Media query lists (a list applies if one query does)
     ("@media not print { article .trinn { display: none } }", False, False),
     ("@media screen, print { article .trinn { display: none } }", False, False),
@@ -362,6 +374,7 @@ SCREENS = {"phone": {"viewport": {"width": 390, "height": 844}},
      {"desktop", "desktop, dark", "printout"}),
     ("@media print and (min-width: 0) { .trinn { display: none } }", {"printout"}),
     ("@media (min-width: 0) { .trinn { display: none } }", set(SCREENS)),
+    (".trinn { @media (max-width: 30em) { display: none } }", {"phone"}),
     ("@media speech, tv { .trinn { display: none } }", set()),
     ("@media not all { .trinn { display: none } }", set()),
 ])

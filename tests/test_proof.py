@@ -271,6 +271,8 @@ BLOCKS = "templates/site/_blocks.html.j2"
     (CSS, None, "@media screen and (max-width: 30em) { .sop-steps { display: none; } }"),
     (CSS, None, "@media (prefers-color-scheme: dark) { .sop-check { opacity: 0; } }"),
     (CSS, None, "@media print { .sop-steps li { display: none; } }"),  # the printout
+    (CSS, None, "head { + body .sop-steps { display: none; } }"),  # CSS nesting
+    (CSS, None, ".sop-steps { li { @media (max-width: 30em) { opacity: 0; } } }"),
     (CSS, None, "::-webkit-scrollbar { width: 0 } article .sop-check:dir(ltr) { opacity: 0 }"),
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',
      '<details><summary>Trinn</summary><ol class="sop-steps">'),  # a closed <details>
@@ -290,6 +292,16 @@ def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new, request):
         edit(target, old, new)
     with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
         build_site(Project(root))
+
+
+def test_nested_rules_hide_what_they_hide_in_a_browser_only(tmp_path, request):
+    """A rule nested in another (CSS nesting) hides what it selects under that rule, not
+    the rule's own element: Material's sidebar may hide its items."""
+    root = _project(tmp_path, request)
+    css = root / CSS
+    css.write_text(css.read_text(encoding="utf-8") + "\n.md-sidebar { li { display: none; } }"
+                   "\n.md-typeset { & .sop-nothing { display: none; } }\n", encoding="utf-8")
+    build_site(Project(root))
 
 
 def test_a_media_rule_for_another_medium_hides_nothing(tmp_path, request):

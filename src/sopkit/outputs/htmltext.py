@@ -16,7 +16,9 @@ does not count:
   screen or on paper (``screen``, ``print``, ``not print``, and for some widths or
   settings only, ``(max-width: 30em)``, ``(prefers-color-scheme: dark)``: text hidden
   on a phone or on the printout reaches no one reading it there); not those for
-  another medium only (``speech``);
+  another medium only (``speech``); a rule nested in another (CSS nesting) or in
+  ``@scope`` read with what it is nested in (``.a { > .b {} }`` is ``.a > .b``, and
+  hides ``.b``, not ``.a``; a plain selector in ``@scope`` is read alone, wider);
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -112,9 +114,7 @@ def _style_hides(style: str) -> bool:
         return False
     declarations = tinycss2.parse_declaration_list(style, skip_comments=True,
                                                    skip_whitespace=True)
-    return hides(";".join(
-        f"{d.lower_name}:{tinycss2.serialize(d.value)}{' !important' if d.important else ''}"
-        for d in declarations if d.type == "declaration"))
+    return hides(_declarations(d for d in declarations if d.type == "declaration"))
 
 
 # ---------------------------------------------------------------- parsing
@@ -242,22 +242,124 @@ _GROUPING = {"layer", "supports", "container", "scope", "document"}
 
 @lru_cache(maxsize=64)
 def _hiding_preludes(css: str) -> tuple[Any, ...]:
-    """The selector lists (as tokens) of the rules of ``css`` that hide text on screen."""
+    """The selector lists (as tokens) of the rules of ``css`` that hide text on screen,
+    rules nested in others (CSS nesting) and in ``@scope`` among them, each with what
+    it is nested in written out (:func:`_resolved`); a rule hides if it or a rule
+    nested in it does."""
     found: list[Any] = []
 
-    def visit(rules: list[Any]) -> None:
+    def visit(rules: list[Any], nested: bool, context: _Context) -> None:
         for rule in rules:
-            if rule.type == "qualified-rule" and hides(tinycss2.serialize(rule.content)):
-                found.append(rule.prelude)
+            if rule.type == "qualified-rule":
+                prelude = _resolved(rule.prelude, context)
+                inside = _blocks(rule.content)
+                if _hide(inside):
+                    found.append(prelude)
+                if any(block.type != "declaration" for block in inside):
+                    visit(inside, True, _Context(_is(prelude), context.scope, True))
             elif rule.type == "at-rule" and rule.content is not None and (
                     rule.lower_at_keyword in _GROUPING or (
                         rule.lower_at_keyword == "media"
                         and _may_apply(tinycss2.serialize(rule.prelude)))):
-                visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                within = context
+                if rule.lower_at_keyword == "scope":
+                    root = next((t.content for t in rule.prelude if t.type == "() block"),
+                                None)
+                    scope = _is(_resolved(root, context)) if root else list(_ANY_ELEMENT)
+                    within = _Context(scope, scope, False)
+                if not nested:
+                    visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                                   skip_whitespace=True), False, within)
+                    continue
+                inside = _blocks(rule.content)
+                if _hide(inside):  # declarations in it are the enclosing rule's
+                    found.append(context.parent)
+                visit(inside, True, within)
+
+    visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), False,
+          _Context(_ROOT, _ROOT, False))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a rule is: what ``&`` stands for (the rule it is nested in, else the
+    scope's root), what ``:scope`` stands for (``@scope``'s root, else ``:root``), and
+    whether a selector without ``&`` is taken as after ``& `` (nested in a rule)."""
+
+    parent: list[Any]
+    scope: list[Any]
+    nested: bool
+
+
+_ROOT = list(tinycss2.parse_component_value_list(":root"))
+_ANY_ELEMENT = tuple(tinycss2.parse_component_value_list(":is(*)"))
+_DESCENDANT = list(tinycss2.parse_component_value_list(" "))
+_COMBINATORS = {">", "+", "~"}
+
+
+def _blocks(content: list[Any]) -> list[Any]:
+    """The declarations and the rules nested in a rule's ``content``."""
+    return list(tinycss2.parse_blocks_contents(content, skip_comments=True,
                                                skip_whitespace=True))
 
-    visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
-    return tuple(found)
+
+def _hide(blocks: list[Any]) -> bool:
+    """Whether the declarations among ``blocks`` hide text (comments and escapes
+    spelling a property read as a browser reads them)."""
+    return hides(_declarations(d for d in blocks if d.type == "declaration"))
+
+
+def _declarations(declarations: Iterable[Any]) -> str:
+    return ";".join(
+        f"{d.lower_name}:{tinycss2.serialize(d.value)}{' !important' if d.important else ''}"
+        for d in declarations)
+
+
+def _is(selectors: list[Any]) -> list[Any]:
+    """``:is(selectors)``, matching what they match, or any element if the selector
+    engine cannot read them (so that it matches at least as much)."""
+    if not all(_compiled(tokens, widen=False) for tokens in _each_selector(selectors)):
+        return list(_ANY_ELEMENT)
+    return list(tinycss2.parse_component_value_list(f":is({tinycss2.serialize(selectors)})"))
+
+
+def _resolved(prelude: list[Any], context: _Context) -> list[Any]:
+    """A rule's selector list read without what it is nested in: each ``&`` and
+    ``:scope`` written out; a selector nested in a rule without ``&`` put after it (``.a
+    { > .b {} }`` is ``.a > .b``; ``.a { .b {} }`` is ``.a .b``); one in ``@scope`` that
+    starts with a combinator put after the scope's root. Rules at the top level, where
+    both stand for the document's root, are read the same way."""
+    selectors = []
+    for tokens in _each_selector(prelude):
+        read: list[Any] = []
+        written = False
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            after = tokens[at + 1] if at + 1 < len(tokens) else None
+            if token.type == "literal" and token.value == "&":
+                read += context.parent
+                written = True
+            elif (_is_colon(token) and after is not None and after.type == "ident"
+                  and after.lower_value == "scope" and not (read and _is_colon(read[-1]))):
+                read += context.scope
+                written = True
+                at += 1
+            else:
+                read.append(token)
+            at += 1
+        first = next((t for t in read if t.type not in ("whitespace", "comment")), None)
+        relative = first is not None and first.type == "literal" and first.value in _COMBINATORS
+        if not written and context.nested:
+            read = [*context.parent, *([] if relative else _DESCENDANT), *read]
+        elif not written and relative:
+            read = [*context.scope, *read]
+        selectors.append(read)
+    joined: list[Any] = []
+    for read in selectors:
+        joined += [*(tinycss2.parse_component_value_list(",") if joined else []), *read]
+    return joined
 
 
 @lru_cache(maxsize=64)
@@ -281,8 +383,6 @@ def _compiled(tokens: list[Any], *, widen: bool) -> list[Any]:
         # ":nth-child(+)") cssselect2 fails otherwise: SyntaxError, RuntimeError ...
         return _widened(tokens) if widen else []
 
-
-_ANY_ELEMENT = tuple(tinycss2.parse_component_value_list(":is(*)"))
 
 
 def _widened(tokens: list[Any]) -> list[Any]:
