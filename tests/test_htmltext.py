@@ -332,6 +332,11 @@ SELECTORS_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
     ("nav { & .trinn { display: none } }", True, True),
     ("nav { .trinn { display: none } }", True, True),
     ("article { .annet { display: none } }", True, True),
+    # HTML compares some attributes' values without regard to case, others with it.
+    (":root[lang=NB] .trinn { display: none }", False, False),
+    (":not([lang=NB]) > body .trinn { display: none }", True, True),
+    ("[DIR=LTR].trinn { display: none }", False, False),
+    ("[class=TRINN] { display: none }", True, True),
     (".trinn { displ\\61y: none }", False, False),
     (".trinn { display: /**/ none }", False, False),
     # Media query lists (a list applies if one query does)

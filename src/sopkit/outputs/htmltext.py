@@ -19,6 +19,8 @@ does not count:
   another medium only (``speech``); a rule nested in another (CSS nesting) or in
   ``@scope`` read with what it is nested in (``.a { > .b {} }`` is ``.a > .b``, and
   hides ``.b``, not ``.a``; a plain selector in ``@scope`` is read alone, wider);
+  attributes whose values HTML compares without regard to case (``[lang=NB]``)
+  compared so;
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -367,8 +369,48 @@ def _hiding_selectors(css: str) -> tuple[Any, ...]:
     found: list[Any] = []
     for prelude in _hiding_preludes(css):
         for selector in _each_selector(prelude):  # one unread leaves the others read
-            found.extend(_compiled(selector, widen=True))
+            found.extend(_compiled(_case_folded(selector), widen=True))
     return tuple(found)
+
+
+_CASE_INSENSITIVE = frozenset({
+    "accept", "accept-charset", "align", "alink", "axis", "bgcolor", "charset",
+    "checked", "clear", "codetype", "color", "compact", "declare", "defer", "dir",
+    "direction", "disabled", "enctype", "face", "frame", "hreflang", "http-equiv",
+    "lang", "language", "link", "media", "method", "multiple", "nohref", "noresize",
+    "noshade", "nowrap", "readonly", "rel", "rev", "rules", "scope", "scrolling",
+    "selected", "shape", "target", "text", "type", "valign", "valuetype", "vlink"})
+"""Attributes whose values an HTML page's selectors compare without regard to case
+(HTML, "case-sensitivity of selectors"): ``[lang=NB]`` matches ``lang="nb"``."""
+_MATCHES = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
+_I_FLAG = tuple(tinycss2.parse_component_value_list(" i"))
+
+
+def _case_folded(tokens: list[Any]) -> list[Any]:
+    """``tokens``, a selector, with the ``i`` flag on each attribute selector of
+    :data:`_CASE_INSENSITIVE` that has no flag, as a browser reads them (cssselect2
+    compares every value with regard to case)."""
+    read: list[Any] = []
+    for token in tokens:
+        if token.type == "function":
+            token = tinycss2.ast.FunctionBlock(token.source_line, token.source_column,
+                                               token.name, _case_folded(token.arguments))
+        elif token.type == "[] block":
+            token = _folded_attribute(token)
+        read.append(token)
+    return read
+
+
+def _folded_attribute(block: Any) -> Any:
+    parts = [t for t in block.content if t.type not in ("whitespace", "comment")]
+    at = next((i for i, t in enumerate(parts) if t.type == "literal" and t.value in _MATCHES),
+              None)
+    if (at is None or at == 0 or len(parts) != at + 2 or parts[at - 1].type != "ident"
+            or parts[at - 1].lower_value not in _CASE_INSENSITIVE
+            or (at >= 2 and parts[at - 2].type == "literal")):  # a namespace: ns|lang
+        return block
+    return tinycss2.ast.SquareBracketsBlock(block.source_line, block.source_column,
+                                            [*block.content, *_I_FLAG])
 
 
 def _compiled(tokens: list[Any], *, widen: bool) -> list[Any]:
