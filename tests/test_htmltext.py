@@ -332,9 +332,23 @@ SELECTORS_PAGE = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><t
     ("nav { & .trinn { display: none } }", True, True),
     ("nav { .trinn { display: none } }", True, True),
     ("article { .annet { display: none } }", True, True),
+    # ... within :is() and :has() too; declarations right in @scope; comments between
+    # the words of a media query; rules in @starting-style; a property set by var();
+    # stylesheets imported from data: addresses.
+    (".trinn { :is(&) { display: none } }", False, False),
+    ("article { :has(> &) .trinn { display: none } }", False, False),
+    ("@scope (article) { :is(:scope) > .trinn { display: none } }", False, False),
+    ("@scope (.trinn) { display: none }", False, False),
+    ("@media screen/**/and (min-width: 0) { .trinn { display: none } }", False, False),
+    ("@media not/**/print { .trinn { display: none } }", False, False),
+    ("@starting-style { .trinn { display: none } }", False, False),
+    (".trinn { display: var(--x, none) }", False, False),
+    ('@import url("data:text/css,.trinn%7Bdisplay:none%7D");', False, False),
+    ('@import url("data:text/css,.trinn%7Bdisplay:none%7D") speech;', True, True),
     # HTML compares some attributes' values without regard to case, others with it.
     (":root[lang=NB] .trinn { display: none }", False, False),
-    (":not([lang=NB]) > body .trinn { display: none }", True, True),
+    # (within :not(), with regard to case: stricter, as SVG elements compare so)
+    (":not([lang=NB]) > body .trinn { display: none }", True, False),
     ("[DIR=LTR].trinn { display: none }", False, False),
     ("[class=TRINN] { display: none }", True, True),
     (".trinn { displ\\61y: none }", False, False),
@@ -357,6 +371,50 @@ def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(
     read = html_text(html, article=True)
     assert set(read.split()) <= set(shown.split())  # never more than the browser shows
     assert ("Ring OK straks" in read) is step_read
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("body", "step_shown", "step_read"), [
+    # @scope without a root: the <style>'s parent
+    ("<style>@scope to (.intet) { :scope > .trinn { display: none } }</style>{step}", False,
+     False),
+    # a stylesheet linked from a data: address
+    ('<link rel="stylesheet" href="data:text/css,.trinn%7Bdisplay:none%7D">{step}', False,
+     False),
+    # a declarative shadow root, shown in place of the element's children
+    ("<div><template shadowrootmode=\"open\"><p>Skygge</p></template>{step}</div>", False,
+     False),
+    # SVG compares attribute values with regard to case: :not() matches there
+    ('<style>.trinn:not([type=A]) { display: none }</style><svg><text type="a" '
+     'class="trinn">Ring OK straks</text></svg>', False, False),
+    ('<style>.trinn[type=A] { display: none }</style><p type="a" class="trinn">'
+     "Ring OK straks</p>", False, False),
+])
+def test_what_a_browser_hides_in_a_page_is_hidden(browser, body, step_shown, step_read):
+    """As above, for what a page holds besides its stylesheets."""
+    html = ('<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Side</title>'
+            "</head><body><main><article>" + body.replace(
+                "{step}", '<p class="trinn">Ring OK straks</p>') + "<p>Annen tekst</p>"
+            "</article></main></body></html>")
+    shown = _shown_by_chromium(browser, html)
+    assert ("Ring OK straks" in shown) is step_shown  # what Chromium does
+    read = html_text(html, article=True)
+    assert set(read.split()) <= set(shown.split())  # never more than the browser shows
+    assert ("Ring OK straks" in read) is step_read
+
+
+@pytest.mark.parametrize("change", [
+    {"style": "<style>" + ":is(" * 1200 + "a" + ")" * 1200 + " { display: none }</style>"},
+    {"style": "<style>" + "a { " * 1200 + "display: none" + " }" * 1200 + "</style>"},
+    {"style": "<style>@media " + "(" * 1200 + ")" * 1200 + " { li { opacity: 0 } }</style>"},
+    {"wrapper": ' style="color: ' + "(" * 1200 + '"'},
+])
+def test_css_nested_deeper_than_python_recurses_is_no_crash(change):
+    """Such CSS is taken to hide everything (the proof may be stricter than a browser),
+    without a traceback."""
+    html = _framed(**change)
+    assert "Ring" not in html_text(html, article=True)
+    view_key(html)
 
 
 SCREENS = {"phone": {"viewport": {"width": 390, "height": 844}},

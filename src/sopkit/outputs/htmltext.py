@@ -7,11 +7,14 @@ does not count:
 * inside ``<script>``, ``<style>``, ``<template>``, ``<noscript>`` or ``<head>``;
 * inside an element with ``hidden``, ``aria-hidden="true"`` or an inline style
   that hides it (``display: none``, ``visibility: hidden``, ``opacity: 0``,
-  ``font-size: 0``, ``color: transparent``, ``content-visibility: hidden``, or a
-  zero height with ``overflow: hidden``);
+  ``font-size: 0``, ``color: transparent``, ``content-visibility: hidden``, a
+  zero height with ``overflow: hidden``, or ``display``, ``visibility`` or
+  ``content-visibility`` set by a custom property, ``var(--x)``);
 * inside a closed ``<details>`` (its ``<summary>`` aside);
-* inside an element that a rule of the site's own stylesheets, or of a
-  ``<style>`` in the page, hides the same ways, matched with real CSS selectors
+* inside an element given a shadow root (``<template shadowrootmode>``), but for it;
+* inside an element that a rule of the site's own stylesheets, of a ``<style>`` in
+  the page, or of a stylesheet either brings from a ``data:`` address (``@import``,
+  ``<link>``), hides the same ways, matched with real CSS selectors
   (cssselect2), outside ``@media`` or in ``@media`` rules that may apply on some
   screen or on paper (``screen``, ``print``, ``not print``, and for some widths or
   settings only, ``(max-width: 30em)``, ``(prefers-color-scheme: dark)``: text hidden
@@ -20,7 +23,9 @@ does not count:
   ``@scope`` read with what it is nested in (``.a { > .b {} }`` is ``.a > .b``, and
   hides ``.b``, not ``.a``; a plain selector in ``@scope`` is read alone, wider);
   attributes whose values HTML compares without regard to case (``[lang=NB]``)
-  compared so;
+  compared so (not within ``:not()``, where SVG elements compare them as they are);
+  ``@starting-style`` read as applying; CSS nested deeper than Python recurses taken
+  to hide everything;
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -36,6 +41,7 @@ text covered by another element or clipped is not detected.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -43,6 +49,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import cssselect2
@@ -68,6 +75,10 @@ _HIDING = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*(hidden|collapse)|opacity\s*:\s*0*\.?0+\s*(;|!|$)"
     r"|font-size\s*:\s*0*\.?0+[a-z%]*\s*(;|!|$)|(?<![-\w])color\s*:\s*transparent"
     r"|content-visibility\s*:\s*hidden", re.IGNORECASE)
+_UNKNOWN_DISPLAY = re.compile(
+    r"(?<![-\w])(display|visibility|content-visibility)\s*:[^;]*var\(", re.IGNORECASE)
+"""A property that hides by some values, set by a custom property (``var(--d)``): it may
+hide (the custom property's value is not followed)."""
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
 _READ_MEDIA = frozenset({"all", "screen", "print"})
@@ -104,7 +115,8 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 
 def hides(declarations: str) -> bool:
     """Whether CSS declarations hide an element's text."""
-    return bool(_HIDING.search(declarations) or (_ZERO_HEIGHT.search(declarations)
+    return bool(_HIDING.search(declarations) or _UNKNOWN_DISPLAY.search(declarations)
+                or (_ZERO_HEIGHT.search(declarations)
                                                  and _OVERFLOW_HIDDEN.search(declarations)))
 
 
@@ -114,9 +126,12 @@ def _style_hides(style: str) -> bool:
     escapes spelling a property are read as a browser reads them)."""
     if not style:
         return False
-    declarations = tinycss2.parse_declaration_list(style, skip_comments=True,
-                                                   skip_whitespace=True)
-    return hides(_declarations(d for d in declarations if d.type == "declaration"))
+    try:
+        declarations = tinycss2.parse_declaration_list(style, skip_comments=True,
+                                                       skip_whitespace=True)
+        return hides(_declarations(d for d in declarations if d.type == "declaration"))
+    except RecursionError:  # nested deeper than Python recurses: taken to hide
+        return True
 
 
 # ---------------------------------------------------------------- parsing
@@ -208,7 +223,7 @@ def _hiding_css(extra_css: Iterable[str]) -> tuple[str, ...]:
     return tuple(css for css in extra_css if _may_hide(css))
 
 
-_MAY_HIDE = re.compile(r"display|visibility|opacity|font-size|color|height|\\|/\*",
+_MAY_HIDE = re.compile(r"display|visibility|opacity|font-size|color|height|import|\\|/\*",
                        re.IGNORECASE)
 
 
@@ -238,7 +253,7 @@ def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:
                        _union(_attributes_read(css) for css in sheets))
 
 
-_GROUPING = {"layer", "supports", "container", "scope", "document"}
+_GROUPING = {"layer", "supports", "container", "scope", "document", "starting-style"}
 """At-rules whose rules may apply on a screen: read as if they do."""
 
 
@@ -246,8 +261,9 @@ _GROUPING = {"layer", "supports", "container", "scope", "document"}
 def _hiding_preludes(css: str) -> tuple[Any, ...]:
     """The selector lists (as tokens) of the rules of ``css`` that hide text on screen,
     rules nested in others (CSS nesting) and in ``@scope`` among them, each with what
-    it is nested in written out (:func:`_resolved`); a rule hides if it or a rule
-    nested in it does."""
+    it is nested in written out (:func:`_resolved`), and those of a stylesheet it
+    imports from a ``data:`` address. CSS nested deeper than Python recurses is taken
+    to hide everything."""
     found: list[Any] = []
 
     def visit(rules: list[Any], nested: bool, context: _Context) -> None:
@@ -259,28 +275,87 @@ def _hiding_preludes(css: str) -> tuple[Any, ...]:
                     found.append(prelude)
                 if any(block.type != "declaration" for block in inside):
                     visit(inside, True, _Context(_is(prelude), context.scope, True))
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "import":
+                imported = _imported(rule.prelude)
+                if imported is not None:
+                    visit(tinycss2.parse_stylesheet(imported, skip_comments=True,
+                                                    skip_whitespace=True), False, context)
             elif rule.type == "at-rule" and rule.content is not None and (
                     rule.lower_at_keyword in _GROUPING or (
                         rule.lower_at_keyword == "media"
-                        and _may_apply(tinycss2.serialize(rule.prelude)))):
+                        and _may_apply(_text(rule.prelude)))):
                 within = context
                 if rule.lower_at_keyword == "scope":
-                    root = next((t.content for t in rule.prelude if t.type == "() block"),
-                                None)
-                    scope = _is(_resolved(root, context)) if root else list(_ANY_ELEMENT)
+                    scope = _scope_root(rule.prelude, context)
                     within = _Context(scope, scope, False)
-                if not nested:
+                if not nested and rule.lower_at_keyword != "scope":
                     visit(tinycss2.parse_rule_list(rule.content, skip_comments=True,
                                                    skip_whitespace=True), False, within)
                     continue
                 inside = _blocks(rule.content)
-                if _hide(inside):  # declarations in it are the enclosing rule's
-                    found.append(context.parent)
+                if _hide(inside):  # declarations in it are the enclosing rule's, or in
+                    # @scope the scope's root's
+                    found.append(within.scope if within is not context else context.parent)
                 visit(inside, True, within)
 
-    visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), False,
-          _Context(_ROOT, _ROOT, False))
+    try:
+        visit(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True),
+              False, _Context(_ROOT, _ROOT, False))
+    except RecursionError:
+        return (list(tinycss2.parse_component_value_list("*")),)
     return tuple(found)
+
+
+def _text(prelude: list[Any]) -> str:
+    """An at-rule's prelude as text, its tokens apart (a comment between two words
+    parts them: ``screen/**/and``)."""
+    return " ".join(str(tinycss2.serialize([t])) for t in prelude if t.type != "comment")
+
+
+def _imported(prelude: list[Any]) -> str | None:
+    """The CSS an ``@import`` brings from a ``data:`` address, if its media may apply
+    (stylesheets it imports from files are read as the site's stylesheets, or are not
+    the site's)."""
+    tokens = [t for t in prelude if t.type not in ("whitespace", "comment")]
+    if not tokens:
+        return None
+    first = tokens[0]
+    address = (first.value if first.type in ("url", "string") else
+               next((a.value for a in first.arguments if a.type == "string"), None)
+               if first.type == "function" and first.lower_name == "url" else None)
+    if not address or not address.lstrip().lower().startswith("data:"):
+        return None
+    rest = tinycss2.serialize(prelude).split(tinycss2.serialize([first]), 1)[-1]
+    media = re.sub(r"^\s*(layer(\([^)]*\))?|supports\([^)]*\))\s*", "", rest,
+                   flags=re.IGNORECASE)
+    if media.strip() and not _may_apply(media):
+        return None
+    return _data(address)
+
+
+def _data(address: str) -> str | None:
+    """The text of a ``data:`` address, or None if it is none."""
+    head, comma, body = address.strip().partition(",")
+    if not comma:
+        return None
+    if head.lower().endswith(";base64"):
+        try:
+            return base64.b64decode(unquote(body)).decode("utf-8", errors="replace")
+        except ValueError:
+            return None
+    return unquote(body)
+
+
+def _scope_root(prelude: list[Any], context: _Context) -> list[Any]:
+    """What ``:scope`` stands for in ``@scope (root) to (limit)``: the root, or any
+    element when there is none (``@scope to (x)``, ``@scope``: the parent of the
+    ``<style>``). The limit is not read (the rules are read as applying below it too)."""
+    for token in prelude:
+        if token.type == "ident" and token.lower_value == "to":
+            break
+        if token.type == "() block":
+            return _is(_resolved(token.content, context))
+    return list(_ANY_ELEMENT)
 
 
 @dataclass(frozen=True)
@@ -328,29 +403,14 @@ def _is(selectors: list[Any]) -> list[Any]:
 
 def _resolved(prelude: list[Any], context: _Context) -> list[Any]:
     """A rule's selector list read without what it is nested in: each ``&`` and
-    ``:scope`` written out; a selector nested in a rule without ``&`` put after it (``.a
-    { > .b {} }`` is ``.a > .b``; ``.a { .b {} }`` is ``.a .b``); one in ``@scope`` that
-    starts with a combinator put after the scope's root. Rules at the top level, where
-    both stand for the document's root, are read the same way."""
+    ``:scope`` written out (within ``:is()`` and the like too); a selector nested in a
+    rule without ``&`` put after it (``.a { > .b {} }`` is ``.a > .b``; ``.a { .b {} }``
+    is ``.a .b``); one in ``@scope`` that starts with a combinator put after the scope's
+    root. Rules at the top level, where both stand for the document's root, are read
+    the same way."""
     selectors = []
     for tokens in _each_selector(prelude):
-        read: list[Any] = []
-        written = False
-        at = 0
-        while at < len(tokens):
-            token = tokens[at]
-            after = tokens[at + 1] if at + 1 < len(tokens) else None
-            if token.type == "literal" and token.value == "&":
-                read += context.parent
-                written = True
-            elif (_is_colon(token) and after is not None and after.type == "ident"
-                  and after.lower_value == "scope" and not (read and _is_colon(read[-1]))):
-                read += context.scope
-                written = True
-                at += 1
-            else:
-                read.append(token)
-            at += 1
+        read, written = _written_out(tokens, context)
         first = next((t for t in read if t.type not in ("whitespace", "comment")), None)
         relative = first is not None and first.type == "literal" and first.value in _COMBINATORS
         if not written and context.nested:
@@ -364,12 +424,44 @@ def _resolved(prelude: list[Any], context: _Context) -> list[Any]:
     return joined
 
 
+def _written_out(tokens: list[Any], context: _Context) -> tuple[list[Any], bool]:
+    """``tokens`` with each ``&`` and ``:scope`` written out, and whether there was one."""
+    read: list[Any] = []
+    written = False
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        if token.type == "literal" and token.value == "&":
+            read += context.parent
+            written = True
+        elif (_is_colon(token) and after is not None and after.type == "ident"
+              and after.lower_value == "scope" and not (read and _is_colon(read[-1]))):
+            read += context.scope
+            written = True
+            at += 1
+        elif token.type == "function":
+            arguments, inside = _written_out(token.arguments, context)
+            if inside:
+                token = tinycss2.ast.FunctionBlock(token.source_line, token.source_column,
+                                                   token.name, arguments)
+                written = True
+            read.append(token)
+        else:
+            read.append(token)
+        at += 1
+    return read, written
+
+
 @lru_cache(maxsize=64)
 def _hiding_selectors(css: str) -> tuple[Any, ...]:
     found: list[Any] = []
     for prelude in _hiding_preludes(css):
         for selector in _each_selector(prelude):  # one unread leaves the others read
-            found.extend(_compiled(_case_folded(selector), widen=True))
+            try:
+                found.extend(_compiled(_case_folded(selector), widen=True))
+            except RecursionError:  # nested deeper than Python recurses
+                found.extend(_compiled(list(_ANY_ELEMENT), widen=False))
     return tuple(found)
 
 
@@ -386,16 +478,19 @@ _MATCHES = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
 _I_FLAG = tuple(tinycss2.parse_component_value_list(" i"))
 
 
-def _case_folded(tokens: list[Any]) -> list[Any]:
+def _case_folded(tokens: list[Any], negated: bool = False) -> list[Any]:
     """``tokens``, a selector, with the ``i`` flag on each attribute selector of
-    :data:`_CASE_INSENSITIVE` that has no flag, as a browser reads them (cssselect2
-    compares every value with regard to case)."""
+    :data:`_CASE_INSENSITIVE` that has no flag, as a browser reads them on HTML elements
+    (cssselect2 compares every value with regard to case). Not within ``:not()`` (an odd
+    number of them): a browser compares with regard to case on other elements (SVG),
+    and there the flag would match less."""
     read: list[Any] = []
     for token in tokens:
         if token.type == "function":
-            token = tinycss2.ast.FunctionBlock(token.source_line, token.source_column,
-                                               token.name, _case_folded(token.arguments))
-        elif token.type == "[] block":
+            token = tinycss2.ast.FunctionBlock(
+                token.source_line, token.source_column, token.name,
+                _case_folded(token.arguments, negated ^ (token.lower_name == "not")))
+        elif token.type == "[] block" and not negated:
             token = _folded_attribute(token)
         read.append(token)
     return read
@@ -525,7 +620,10 @@ def _attributes_read(css: str) -> frozenset[str] | None:
             colons = 0
         return True
 
-    if not all(visit(prelude) for prelude in _hiding_preludes(css)):
+    try:
+        if not all(visit(prelude) for prelude in _hiding_preludes(css)):
+            return None
+    except RecursionError:  # nested deeper than Python recurses: any may be read
         return None
     return frozenset(names)
 
@@ -567,10 +665,11 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
         matched = {w.etree_element for w in _relevant(wrapper, tree, tops)
                    if matcher.match(w)}
     links: list[list[str]] = []  # the text so far of each open link
+    hosts = _shadow_hosts(tree)
 
     def hidden(element: Element, parent: Element | None) -> bool:
         attrs = element.attrib
-        return (element.tag in _NEVER_SHOWN or "hidden" in attrs
+        return (element.tag in _NEVER_SHOWN or "hidden" in attrs or parent in hosts
                 or attrs.get("aria-hidden", "").strip().lower() == "true"
                 or _style_hides(attrs.get("style", "")) or element in matched
                 or (element.tag == "dialog" and "open" not in attrs)
@@ -659,8 +758,28 @@ def _drawn(ancestors: list[Element]) -> bool:
 
 
 def _styles(tree: _Tree) -> list[str]:
-    """The CSS of every ``<style>`` of a page."""
-    return [element.text or "" for element in tree.root.iter("style")]
+    """The CSS of every ``<style>`` of a page, and of every stylesheet it links from a
+    ``data:`` address (those it links from files are the site's, or not its own)."""
+    return [*(element.text or "" for element in tree.root.iter("style")), *_linked(tree)]
+
+
+def _linked(tree: _Tree) -> list[str]:
+    """The CSS of every stylesheet a page links from a ``data:`` address."""
+    found = []
+    for link in tree.root.iter("link"):
+        href = link.get("href", "").strip()
+        if "stylesheet" in link.get("rel", "").lower().split() and href.lower().startswith(
+                "data:"):
+            found.append(_data(href) or "")
+    return found
+
+
+def _shadow_hosts(tree: _Tree) -> set[Element]:
+    """The elements given a shadow root in the page (a ``<template shadowrootmode>``
+    child): a browser shows that root in their place, not their other children."""
+    return {tree.parents[template] for template in tree.root.iter("template")
+            if template in tree.parents
+            and ("shadowrootmode" in template.attrib or "shadowroot" in template.attrib)}
 
 
 def _articles(tree: _Tree) -> list[Element]:
@@ -720,7 +839,8 @@ def code_blocks(html: str, rules: Stylesheets = NO_RULES, *, article: bool = Fal
 # ---------------------------------------------------------------- what a view reads
 
 
-_ALWAYS_READ = frozenset({"id", "class", "hidden", "aria-hidden", "style", "open"})
+_ALWAYS_READ = frozenset({"id", "class", "hidden", "aria-hidden", "style", "open",
+                          "shadowrootmode", "shadowroot"})
 """Attributes read of an element whatever the rules: by the tests of what hides it
 (:func:`_visible_parts`) and by cssselect2 to sort selectors (``id`` and ``class``)."""
 
@@ -767,6 +887,7 @@ def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
                 name: value for name, value in element.attrib.items() if name in read}
             text = element.text if element.tag == "style" else bool(element.text)
             parts.append((element.tag, attributes, len(element), text, bool(element.tail)))
+    parts.append(_linked(tree))
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
