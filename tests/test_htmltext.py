@@ -389,6 +389,11 @@ def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(
      'class="trinn">Ring OK straks</text></svg>', False, False),
     ('<style>.trinn[type=A] { display: none }</style><p type="a" class="trinn">'
      "Ring OK straks</p>", False, False),
+    # a namespace prefix declared by @namespace
+    ("<style>@namespace s url(http://www.w3.org/2000/svg); s|text { display: none }</style>"
+     "<svg><text>Ring OK straks</text></svg>", False, False),
+    ("<style>@namespace h url(http://www.w3.org/1999/xhtml); h|p.trinn { display: none }"
+     "</style>{step}", False, False),
 ])
 def test_what_a_browser_hides_in_a_page_is_hidden(browser, body, step_shown, step_read):
     """As above, for what a page holds besides its stylesheets."""

@@ -24,7 +24,8 @@ does not count:
   hides ``.b``, not ``.a``; a plain selector in ``@scope`` is read alone, wider);
   attributes whose values HTML compares without regard to case (``[lang=NB]``)
   compared so (not within ``:not()``, where SVG elements compare them as they are);
-  ``@starting-style`` read as applying; CSS nested deeper than Python recurses taken
+  ``@starting-style`` read as applying; a namespace prefix (``svg|text``) read as any
+  namespace; CSS nested deeper than Python recurses taken
   to hide everything;
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
@@ -531,7 +532,9 @@ def _widened(tokens: list[Any]) -> list[Any]:
     (as a known one, ``::first-line``, does). The proof is then stricter than a
     browser, never more lenient. A selector of a part drawn for a scroll bar or a
     form control (:data:`_NO_TEXT`, ``::-webkit-scrollbar``) hides no text. What is
-    not a selector even so (a browser drops its rule) hides nothing."""
+    not a selector even so (a browser drops its rule) hides nothing. A namespace prefix
+    (``svg|text``, declared by ``@namespace``, which is not read) is read as any."""
+    tokens = _any_namespace(tokens)
     read: list[Any] = []
     at = 0
     while at < len(tokens):
@@ -557,6 +560,21 @@ def _widened(tokens: list[Any]) -> list[Any]:
         read.append(token)
         at += 1
     return _compiled(read, widen=False)
+
+
+def _any_namespace(tokens: list[Any]) -> list[Any]:
+    """``tokens`` with each namespace prefix (``svg|text``, ``[xlink|href]``) made ``*``."""
+    read: list[Any] = []
+    for at, token in enumerate(tokens):
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        if (token.type == "ident" and after is not None and after.type == "literal"
+                and after.value == "|"):
+            token = tinycss2.ast.LiteralToken(token.source_line, token.source_column, "*")
+        elif token.type == "[] block":
+            token = tinycss2.ast.SquareBracketsBlock(token.source_line, token.source_column,
+                                                     _any_namespace(token.content))
+        read.append(token)
+    return read
 
 
 _NO_TEXT = re.compile(
