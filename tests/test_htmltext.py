@@ -389,6 +389,29 @@ def test_what_a_browser_hides_by_selectors_the_reader_cannot_read_is_hidden(
      'class="trinn">Ring OK straks</text></svg>', False, False),
     ('<style>.trinn[type=A] { display: none }</style><p type="a" class="trinn">'
      "Ring OK straks</p>", False, False),
+    # text right in a shadow host
+    ("<div><template shadowrootmode=\"open\"><p>Skygge</p></template>Ring OK straks</div>",
+     False, False),
+    # data: addresses as a browser reads them: layers, conditions and comments after an
+    # @import's address, a tab within, a control character before, base64 spaced and
+    # unpadded, a byte order mark, a charset
+    ('<style>@import url("data:text/css,.trinn%7Bdisplay:none%7D") layer(x) supports('
+     "(display: grid) and (gap: 0)) screen/**/and (min-width: 0);</style>{step}", False,
+     False),
+    ('<link rel="stylesheet" href="da&#9;ta:text/css,.trinn%7Bdisplay:none%7D">{step}', False,
+     False),
+    ('<link rel="stylesheet" href="&#1;data:text/css,.trinn%7Bdisplay:none%7D">{step}', False,
+     False),
+    ('<link rel="stylesheet" href="data:text/css;  base64,LnRyaW5ue2Rpc3BsYXk6bm9uZX0">{step}',
+     False, False),
+    ('<link rel="stylesheet" href="data:text/css,%EF%BB%BF.trinn%7Bdisplay:none%7D">{step}',
+     False, False),
+    ('<link rel="stylesheet" href="data:text/css;charset=latin1,.tr%E9nn%7Bdisplay:none%7D">'
+     '<p class="trénn">Ring OK straks</p>', False, False),
+    # counting siblings by a value compared without regard to case; display by env()
+    ("<style>.trinn:nth-child(2 of :not([type=A])) { display: none }</style>"
+     '<p type="b" class="trinn">Ring OK straks</p>', False, False),
+    ("<style>.trinn { display: env(--intet, none) }</style>{step}", False, False),
     # a namespace prefix declared by @namespace
     ("<style>@namespace s url(http://www.w3.org/2000/svg); s|text { display: none }</style>"
      "<svg><text>Ring OK straks</text></svg>", False, False),
@@ -419,6 +442,27 @@ def test_css_nested_deeper_than_python_recurses_is_no_crash(change):
     without a traceback."""
     html = _framed(**change)
     assert "Ring" not in html_text(html, article=True)
+    view_key(html)
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeff.trinn { display: none }".encode(),
+    '@charset "latin1"; .trénn, .trinn { display: none }'.encode("latin-1"),
+    ".trinn { display: none }".encode("utf-16"),
+])
+def test_a_site_stylesheet_is_decoded_as_a_browser_decodes_it(tmp_path, data):
+    """A byte order mark, @charset or UTF-16: the first rule read, no UnicodeDecodeError."""
+    path = tmp_path / "site.css"
+    path.write_bytes(data)
+    html = SELECTORS_PAGE.format(css="")
+    assert "Ring OK straks" not in html_text(html, hidden_rules([path]), article=True)
+
+
+def test_a_page_nested_deeper_than_the_selector_engine_recurses_is_no_crash():
+    """It is taken to hide everything (stricter than a browser), without a traceback."""
+    html = ("<style>.zz .trinn { display: none }</style><article>" + "<div>" * 1100
+            + '<p class="trinn">Dypt</p>' + "</div>" * 1100 + "</article>")
+    assert "Dypt" not in html_text(html, article=True)
     view_key(html)
 
 

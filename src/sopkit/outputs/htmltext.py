@@ -9,9 +9,10 @@ does not count:
   that hides it (``display: none``, ``visibility: hidden``, ``opacity: 0``,
   ``font-size: 0``, ``color: transparent``, ``content-visibility: hidden``, a
   zero height with ``overflow: hidden``, or ``display``, ``visibility`` or
-  ``content-visibility`` set by a custom property, ``var(--x)``);
+  ``content-visibility`` set by a function, ``var(--x)``);
 * inside a closed ``<details>`` (its ``<summary>`` aside);
-* inside an element given a shadow root (``<template shadowrootmode>``), but for it;
+* inside an element given a shadow root (``<template shadowrootmode>``), its own
+  text too, but for the root (which is a ``<template>``'s content: not read);
 * inside an element that a rule of the site's own stylesheets, of a ``<style>`` in
   the page, or of a stylesheet either brings from a ``data:`` address (``@import``,
   ``<link>``), hides the same ways, matched with real CSS selectors
@@ -25,8 +26,9 @@ does not count:
   attributes whose values HTML compares without regard to case (``[lang=NB]``)
   compared so (not within ``:not()``, where SVG elements compare them as they are);
   ``@starting-style`` read as applying; a namespace prefix (``svg|text``) read as any
-  namespace; CSS nested deeper than Python recurses taken
-  to hide everything;
+  namespace; stylesheets decoded as a browser decodes them (byte order mark,
+  ``@charset``, a ``data:`` address's charset or base64); CSS, or a page, nested
+  deeper than Python recurses taken to hide everything;
 * for a page: anything outside its ``<article>``, or under an ancestor hidden so;
 * anything, under a hiding rule whose selector cssselect2 reads but cannot match
   (``[*|x]``); a selector with a pseudo-class it does not know (``:-webkit-any()``,
@@ -50,12 +52,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 from xml.etree import ElementTree
 
 import cssselect2
 import tinycss2
 from selectolax.lexbor import LexborHTMLParser
+from tinycss2.bytes import decode_stylesheet_bytes
 
 from sopkit.source.text import normalize
 
@@ -77,9 +80,10 @@ _HIDING = re.compile(
     r"|font-size\s*:\s*0*\.?0+[a-z%]*\s*(;|!|$)|(?<![-\w])color\s*:\s*transparent"
     r"|content-visibility\s*:\s*hidden", re.IGNORECASE)
 _UNKNOWN_DISPLAY = re.compile(
-    r"(?<![-\w])(display|visibility|content-visibility)\s*:[^;]*var\(", re.IGNORECASE)
-"""A property that hides by some values, set by a custom property (``var(--d)``): it may
-hide (the custom property's value is not followed)."""
+    r"(?<![-\w])(display|visibility|content-visibility)\s*:[^;]*\(", re.IGNORECASE)
+"""A property that hides by some values, set by a function (``var(--d)``, ``env()``,
+``if()``, ``attr()``, a custom ``--f()``): it may hide (the function is not followed;
+the keywords these properties take are no functions)."""
 _ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
 _OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
 _READ_MEDIA = frozenset({"all", "screen", "print"})
@@ -249,7 +253,7 @@ def _matcher_of(selectors: tuple[Any, ...], extra_css: tuple[str, ...]
 
 def hidden_rules(stylesheets: Iterable[Path]) -> Stylesheets:
     """The rules of ``stylesheets`` that hide text on screen (see the module notes)."""
-    sheets = [path.read_text(encoding="utf-8") for path in sorted(stylesheets)]
+    sheets = [css_text(path.read_bytes()) for path in sorted(stylesheets)]
     return Stylesheets(tuple(s for css in sheets for s in _hiding_selectors(css)),
                        _union(_attributes_read(css) for css in sheets))
 
@@ -320,31 +324,49 @@ def _imported(prelude: list[Any]) -> str | None:
     tokens = [t for t in prelude if t.type not in ("whitespace", "comment")]
     if not tokens:
         return None
-    first = tokens[0]
+    first, rest = tokens[0], tokens[1:]
     address = (first.value if first.type in ("url", "string") else
                next((a.value for a in first.arguments if a.type == "string"), None)
                if first.type == "function" and first.lower_name == "url" else None)
-    if not address or not address.lstrip().lower().startswith("data:"):
-        return None
-    rest = tinycss2.serialize(prelude).split(tinycss2.serialize([first]), 1)[-1]
-    media = re.sub(r"^\s*(layer(\([^)]*\))?|supports\([^)]*\))\s*", "", rest,
-                   flags=re.IGNORECASE)
-    if media.strip() and not _may_apply(media):
+    while rest and ((rest[0].type == "ident" and rest[0].lower_value == "layer") or (
+            rest[0].type == "function" and rest[0].lower_name in ("layer", "supports"))):
+        rest = rest[1:]  # a layer, or a condition read as met
+    if address is None or (rest and not _may_apply(_text(rest))):
         return None
     return _data(address)
 
 
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_EDGE_NOISE = "".join(map(chr, range(0x21)))
+
+
 def _data(address: str) -> str | None:
-    """The text of a ``data:`` address, or None if it is none."""
-    head, comma, body = address.strip().partition(",")
+    """The CSS of a ``data:`` address as a browser reads it (tabs and new lines
+    anywhere, and control characters at the ends, left out; its charset, ``base64``,
+    a byte order mark and ``@charset`` read), or None if it is no ``data:`` address."""
+    address = _URL_NOISE.sub("", address).strip(_EDGE_NOISE)
+    if address[:5].lower() != "data:":
+        return None
+    head, comma, body = address[5:].partition(",")
     if not comma:
         return None
-    if head.lower().endswith(";base64"):
+    parameters = [p.strip().lower() for p in head.split(";")[1:]]
+    raw = unquote_to_bytes(body)
+    if "base64" in parameters:
+        raw = re.sub(rb"[\t\n\f\r ]", b"", raw)
         try:
-            return base64.b64decode(unquote(body)).decode("utf-8", errors="replace")
+            raw = base64.b64decode(raw + b"=" * (-len(raw) % 4))
         except ValueError:
             return None
-    return unquote(body)
+    charset = next((p.partition("=")[2].strip('"') for p in parameters
+                    if p.startswith("charset=")), None)
+    return css_text(raw, charset)
+
+
+def css_text(data: bytes, charset: str | None = None) -> str:
+    """A stylesheet's bytes as text, as a browser decodes them: a byte order mark, then
+    ``charset`` (the protocol's), then ``@charset``, else UTF-8."""
+    return str(decode_stylesheet_bytes(data, protocol_encoding=charset)[0])
 
 
 def _scope_root(prelude: list[Any], context: _Context) -> list[Any]:
@@ -487,7 +509,14 @@ def _case_folded(tokens: list[Any], negated: bool = False) -> list[Any]:
     and there the flag would match less."""
     read: list[Any] = []
     for token in tokens:
-        if token.type == "function":
+        if token.type == "function" and token.lower_name in _COUNTING and _folds(
+                token.arguments):
+            # which siblings count changes both ways: read as any element (or, within
+            # :not(), as none)
+            token = tinycss2.ast.FunctionBlock(
+                token.source_line, token.source_column, "not" if negated else "is",
+                [tinycss2.ast.LiteralToken(token.source_line, token.source_column, "*")])
+        elif token.type == "function":
             token = tinycss2.ast.FunctionBlock(
                 token.source_line, token.source_column, token.name,
                 _case_folded(token.arguments, negated ^ (token.lower_name == "not")))
@@ -495,6 +524,16 @@ def _case_folded(tokens: list[Any], negated: bool = False) -> list[Any]:
             token = _folded_attribute(token)
         read.append(token)
     return read
+
+
+_COUNTING = frozenset({"nth-child", "nth-last-child"})
+"""Pseudo-classes that count the siblings a selector matches (``:nth-child(1 of S)``)."""
+
+
+def _folds(tokens: list[Any]) -> bool:
+    """Whether :func:`_case_folded` would change an attribute selector in ``tokens``."""
+    return any((token.type == "[] block" and _folded_attribute(token) is not token)
+               or (token.type == "function" and _folds(token.arguments)) for token in tokens)
 
 
 def _folded_attribute(block: Any) -> Any:
@@ -680,8 +719,11 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
     matched: set[Element] = set()
     if matcher is not None:
         wrapper = cssselect2.ElementWrapper.from_html_root(root)
-        matched = {w.etree_element for w in _relevant(wrapper, tree, tops)
-                   if matcher.match(w)}
+        try:
+            matched = {w.etree_element for w in _relevant(wrapper, tree, tops)
+                       if matcher.match(w)}
+        except RecursionError:  # a page nested deeper than cssselect2 recurses
+            matched = set(root.iter())
     links: list[list[str]] = []  # the text so far of each open link
     hosts = _shadow_hosts(tree)
 
@@ -732,7 +774,8 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
             if link:
                 links.append([])
             code = element if tag == "code" else code
-            closed = tag == "details" and "open" not in element.attrib
+            # a closed <details> shows its summary, a shadow host its shadow root
+            closed = (tag == "details" and "open" not in element.attrib) or element in hosts
             block = tag in _BLOCK
             if block:
                 yield text(" ", None)
@@ -785,10 +828,10 @@ def _linked(tree: _Tree) -> list[str]:
     """The CSS of every stylesheet a page links from a ``data:`` address."""
     found = []
     for link in tree.root.iter("link"):
-        href = link.get("href", "").strip()
-        if "stylesheet" in link.get("rel", "").lower().split() and href.lower().startswith(
-                "data:"):
-            found.append(_data(href) or "")
+        if "stylesheet" in link.get("rel", "").lower().split():
+            css = _data(link.get("href", ""))
+            if css is not None:
+                found.append(css)
     return found
 
 
