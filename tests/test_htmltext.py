@@ -98,6 +98,30 @@ def test_every_article_of_a_page_counts_with_what_hides_it(tmp_path: Path):
     assert html_text(html, hidden_rules([css]), article=True) == "Første Andre"
 
 
+@pytest.mark.parametrize(("rule", "hidden"), [
+    # the "visually hidden" idiom (screen readers only), and its parts
+    (".trinn { position: absolute; width: 1px; height: 1px; overflow: hidden; "
+     "clip: rect(0 0 0 0); white-space: nowrap }", True),
+    (".trinn { position: absolute; clip: rect(1px, 1px, 1px, 1px) }", True),
+    (".trinn { width: 0; overflow: hidden }", True),
+    (".trinn { clip-path: inset(50%) }", True),
+    (".trinn { clip-path: circle(0) }", True),
+    (".trinn { transform: translateX(2px) scale(0) }", True),
+    # what leaves the text in sight
+    (".trinn { position: absolute; clip: rect(0, auto, auto, 0) }", False),
+    (".trinn { clip-path: inset(10%) }", False),
+    (".trinn { transform: scale(0.9) }", False),
+    (".trinn { min-height: 0; max-width: 100%; overflow: hidden }", False),
+    (".trinn { width: 1px }", False),
+])
+def test_text_clipped_or_scaled_to_nothing_is_hidden(rule: str, hidden: bool):
+    """A box of no size or a pixel with its overflow hidden, a clip or clip path that
+    leaves nothing, a scale of zero: no one sees the text (CSS Masking, CSS Transforms)."""
+    html = (f"<html><head><style>{rule}</style></head><body><article><p class=\"trinn\">"
+            f"Skjult trinn</p><p>Synlig</p></article></body></html>")
+    assert html_text(html, article=True) == ("Synlig" if hidden else "Skjult trinn Synlig")
+
+
 @pytest.mark.parametrize("rule", [
     ".trinn { display: none }",
     ".trinn { dis\\70 lay: none }",  # an escape spells the property

@@ -272,6 +272,8 @@ BLOCKS = "templates/site/_blocks.html.j2"
     (CSS, None, "@media (prefers-color-scheme: dark) { .sop-check { opacity: 0; } }"),
     (CSS, None, "@media print { .sop-steps li { display: none; } }"),  # the printout
     (CSS, None, "head { + body .sop-steps { display: none; } }"),  # CSS nesting
+    (CSS, None, ".sop-steps li { position: absolute; width: 1px; height: 1px; "
+                "overflow: hidden; clip: rect(0 0 0 0); }"),  # for screen readers only
     (CSS, None, ".sop-steps { li { @media (max-width: 30em) { opacity: 0; } } }"),
     (CSS, None, "::-webkit-scrollbar { width: 0 } article .sop-check:dir(ltr) { opacity: 0 }"),
     (BLOCKS, '<ol class="sop-steps{% if depth %} sop-substeps{% endif %}">',

@@ -8,8 +8,9 @@ does not count:
 * inside an element with ``hidden``, ``aria-hidden="true"`` or an inline style
   that hides it (``display: none``, ``visibility: hidden``, ``opacity: 0``,
   ``font-size: 0``, ``color: transparent``, ``content-visibility: hidden``, a
-  zero height with ``overflow: hidden``, or ``display``, ``visibility`` or
-  ``content-visibility`` set by a function, ``var(--x)``);
+  height or width of zero or a pixel with ``overflow: hidden``, a ``clip`` or
+  ``clip-path`` that leaves nothing, ``transform: scale(0)``, or ``display``,
+  ``visibility`` or ``content-visibility`` set by a function, ``var(--x)``);
 * inside a closed ``<details>`` (its ``<summary>`` aside);
 * inside an element given a shadow root (``<template shadowrootmode>``), its own
   text too, but for the root (which is a ``<template>``'s content: not read);
@@ -39,7 +40,7 @@ does not count:
   selector at all (a browser drops its rule) matches nothing.
 
 Material's own stylesheets are not read (they hide their controls, not content);
-text covered by another element or clipped is not detected.
+text moved off screen or covered by another element is not detected.
 """
 
 from __future__ import annotations
@@ -84,8 +85,18 @@ _UNKNOWN_DISPLAY = re.compile(
 """A property that hides by some values, set by a function (``var(--d)``, ``env()``,
 ``if()``, ``attr()``, a custom ``--f()``): it may hide (the function is not followed;
 the keywords these properties take are no functions)."""
-_ZERO_HEIGHT = re.compile(r"(?<![-\w])(max-)?height\s*:\s*0+[a-z%]*\s*(;|!|$)", re.IGNORECASE)
-_OVERFLOW_HIDDEN = re.compile(r"overflow(-y)?\s*:\s*(hidden|clip)", re.IGNORECASE)
+_ZERO_HEIGHT = re.compile(
+    r"(?<![-\w])(max-)?(height|width)\s*:\s*(0*\.?0+[a-z%]*|0*(\.\d+)?px|0*1(\.0*)?px)\s*(;|!|$)",
+    re.IGNORECASE)
+"""A box of no size, or of a pixel (the "visually hidden" idiom), in either direction."""
+_OVERFLOW_HIDDEN = re.compile(r"overflow(-[xy])?\s*:\s*(hidden|clip)", re.IGNORECASE)
+_CLIP_PATH = re.compile(
+    r"clip-path\s*:\s*(inset\(\s*(5\d|[6-9]\d|\d{3,})(\.\d*)?%|(circle|ellipse)\(\s*0*\.?0+"
+    r"[a-z%]*\s*[)a-z0]|polygon\(\s*[^,()]*\))"
+    r"|transform\s*:[^;]*scale[xy]?\(\s*0*\.?0+\s*[,)]", re.IGNORECASE)
+"""A clip path that leaves nothing (an inset of half the box or more, a circle of no
+radius, a polygon of one point), or a transform that scales to nothing."""
+_CLIP_RECT = re.compile(r"(?<![-\w])clip\s*:\s*rect\(([^)]*)\)", re.IGNORECASE)
 _READ_MEDIA = frozenset({"all", "screen", "print"})
 """The media types staff read a page on: a screen, and its printout."""
 _QUERY = re.compile(r"(?:(only|not)\s+)?([a-z-]+)(\s+and\s.*)?", re.IGNORECASE | re.DOTALL)
@@ -121,8 +132,26 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 def hides(declarations: str) -> bool:
     """Whether CSS declarations hide an element's text."""
     return bool(_HIDING.search(declarations) or _UNKNOWN_DISPLAY.search(declarations)
+                or _CLIP_PATH.search(declarations) or _clipped(declarations)
                 or (_ZERO_HEIGHT.search(declarations)
-                                                 and _OVERFLOW_HIDDEN.search(declarations)))
+                    and _OVERFLOW_HIDDEN.search(declarations)))
+
+
+def _clipped(declarations: str) -> bool:
+    """Whether ``clip: rect(top, right, bottom, left)`` leaves nothing (``rect(0 0 0 0)``,
+    the "visually hidden" idiom): its bottom at or above its top, or its right at or
+    left of its left, in pixels (``auto`` is the box's edge)."""
+    for match in _CLIP_RECT.finditer(declarations):
+        edges = [value.strip().lower() for value in re.split(r"[\s,]+", match.group(1).strip())]
+        if len(edges) != 4:
+            continue
+        numbers = [float(m.group(1)) if (m := re.fullmatch(r"(-?\d*\.?\d+)(px)?", v)) else None
+                   for v in edges]
+        top, right, bottom, left = numbers
+        if (top is not None and bottom is not None and bottom <= top) or (
+                left is not None and right is not None and right <= left):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)
@@ -228,8 +257,9 @@ def _hiding_css(extra_css: Iterable[str]) -> tuple[str, ...]:
     return tuple(css for css in extra_css if _may_hide(css))
 
 
-_MAY_HIDE = re.compile(r"display|visibility|opacity|font-size|color|height|import|\\|/\*",
-                       re.IGNORECASE)
+_MAY_HIDE = re.compile(
+    r"display|visibility|opacity|font-size|color|height|width|clip|transform|import|\\|/\*",
+    re.IGNORECASE)
 
 
 def _may_hide(css: str) -> bool:
