@@ -296,6 +296,23 @@ def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new, request):
         build_site(Project(root))
 
 
+@pytest.mark.parametrize("sheet", ["templates/assets/egne/ekstra.css",
+                                   "templates/overrides/assets/ekstra.css"])
+def test_a_stylesheet_linked_by_extra_css_is_read(tmp_path, request, sheet):
+    """A stylesheet of the project's own that mkdocs.yml's extra_css links into every page
+    (from templates/assets/, or from the theme's folder of overrides) is read like the
+    handbook's own."""
+    root = _project(tmp_path, request)
+    (root / sheet).parent.mkdir(parents=True, exist_ok=True)
+    (root / sheet).write_text(".sop-steps { display: none; }\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    link = sheet.split("/", 2)[2] if "overrides" not in sheet else "assets/ekstra.css"
+    config.write_text(config.read_text(encoding="utf-8") + f"\nextra_css:\n  - {link}\n",
+                      encoding="utf-8")
+    with pytest.raises(SopkitError, match=STEP.format(artefact="page")):
+        build_site(Project(root))
+
+
 def test_nested_rules_hide_what_they_hide_in_a_browser_only(tmp_path, request):
     """A rule nested in another (CSS nesting) hides what it selects under that rule, not
     the rule's own element: Material's sidebar may hide its items."""

@@ -15,6 +15,7 @@ from sopkit.outputs.archival.verify import verify_archival
 from sopkit.outputs.card.verify import verify_card
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.htmltext import hidden_rules
+from sopkit.outputs.site.config import theme_dir
 from sopkit.outputs.site.quality import archived_texts
 from sopkit.outputs.site.verify import verify_site
 from sopkit.outputs.ticket.verify import verify_tickets
@@ -39,7 +40,7 @@ def verify_outputs(library: Library, published: Library, drafts: dict[str, Proce
     reports of the wall cards and archival PDFs if known (else each PDF in the
     site is read). ``jobs``: the most processes that read pages together.
     """
-    stylesheets = sorted((project.templates / ASSETS / "stylesheets").glob("*.css"))
+    stylesheets = site_stylesheets(project)
     reports = verify_site(published, site, drafts, archived_texts(library, history),
                           stylesheets, cache=project.build / "cache" / "page-checks.json",
                           jobs=jobs)
@@ -64,3 +65,13 @@ def verify_outputs(library: Library, published: Library, drafts: dict[str, Proce
 
 def _read(path: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b""
+
+
+def site_stylesheets(project: Project) -> list[Path]:
+    """The site's own stylesheets, which the proof reads: every ``.css`` file under
+    ``templates/assets/`` (the pages link those in ``stylesheets/``, and ``extra_css``
+    in ``mkdocs.yml`` may link any) and under the theme's folder of overrides
+    (``theme.custom_dir``, whose files the site holds too)."""
+    folders = [project.templates / ASSETS, theme_dir(project)]
+    return sorted({path for folder in folders if folder is not None and folder.is_dir()
+                   for path in folder.rglob("*.css")})

@@ -52,6 +52,13 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
+def theme_dir(project: Project) -> Path | None:
+    """The theme's folder of overrides (``theme.custom_dir`` in ``mkdocs.yml``), if set."""
+    theme = read_config(project.mkdocs_yml).get("theme")
+    folder = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return project.mkdocs_yml.parent / folder if isinstance(folder, str) else None
+
+
 def site_url(project: Project) -> str:
     """The handbook's public address from ``mkdocs.yml``, ending in ``/``.
 
