@@ -296,9 +296,11 @@ def test_text_hidden_any_way_does_not_count(tmp_path, path, old, new, request):
         build_site(Project(root))
 
 
-@pytest.mark.parametrize("sheet", ["templates/assets/egne/ekstra.css",
-                                   "templates/overrides/assets/ekstra.css"])
-def test_a_stylesheet_linked_by_extra_css_is_read(tmp_path, request, sheet):
+@pytest.mark.parametrize(("sheet", "link"), [
+    ("templates/assets/egne/ekstra.css", "assets/egne/ekstra.css"),
+    ("templates/overrides/assets/ekstra.css", "assets/ekstra.css"),
+])
+def test_a_stylesheet_linked_by_extra_css_is_read(tmp_path, request, sheet, link):
     """A stylesheet of the project's own that mkdocs.yml's extra_css links into every page
     (from templates/assets/, or from the theme's folder of overrides) is read like the
     handbook's own."""
@@ -306,7 +308,6 @@ def test_a_stylesheet_linked_by_extra_css_is_read(tmp_path, request, sheet):
     (root / sheet).parent.mkdir(parents=True, exist_ok=True)
     (root / sheet).write_text(".sop-steps { display: none; }\n", encoding="utf-8")
     config = root / "mkdocs.yml"
-    link = sheet.split("/", 2)[2] if "overrides" not in sheet else "assets/ekstra.css"
     config.write_text(config.read_text(encoding="utf-8") + f"\nextra_css:\n  - {link}\n",
                       encoding="utf-8")
     with pytest.raises(SopkitError, match=STEP.format(artefact="page")):

@@ -50,7 +50,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -90,13 +90,17 @@ _ZERO_HEIGHT = re.compile(
     re.IGNORECASE)
 """A box of no size, or of a pixel (the "visually hidden" idiom), in either direction."""
 _OVERFLOW_HIDDEN = re.compile(r"overflow(-[xy])?\s*:\s*(hidden|clip)", re.IGNORECASE)
-_CLIP_PATH = re.compile(
+_NOTHING_LEFT = re.compile(
     r"clip-path\s*:\s*(inset\(\s*(5\d|[6-9]\d|\d{3,})(\.\d*)?%|(circle|ellipse)\(\s*0*\.?0+"
     r"[a-z%]*\s*[)a-z0]|polygon\(\s*[^,()]*\))"
     r"|transform\s*:[^;]*scale[xy]?\(\s*0*\.?0+\s*[,)]", re.IGNORECASE)
 """A clip path that leaves nothing (an inset of half the box or more, a circle of no
 radius, a polygon of one point), or a transform that scales to nothing."""
 _CLIP_RECT = re.compile(r"(?<![-\w])clip\s*:\s*rect\(([^)]*)\)", re.IGNORECASE)
+_HIDING_PROPERTIES = ("display", "visibility", "opacity", "font-size", "color", "height",
+                      "width", "clip", "transform")
+"""Every property the patterns above read (``clip`` also spells ``clip-path``,
+``height`` ``max-height``): a stylesheet naming none of them hides nothing by itself."""
 _READ_MEDIA = frozenset({"all", "screen", "print"})
 """The media types staff read a page on: a screen, and its printout."""
 _QUERY = re.compile(r"(?:(only|not)\s+)?([a-z-]+)(\s+and\s.*)?", re.IGNORECASE | re.DOTALL)
@@ -132,7 +136,7 @@ _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL)
 def hides(declarations: str) -> bool:
     """Whether CSS declarations hide an element's text."""
     return bool(_HIDING.search(declarations) or _UNKNOWN_DISPLAY.search(declarations)
-                or _CLIP_PATH.search(declarations) or _clipped(declarations)
+                or _NOTHING_LEFT.search(declarations) or _clipped(declarations)
                 or (_ZERO_HEIGHT.search(declarations)
                     and _OVERFLOW_HIDDEN.search(declarations)))
 
@@ -161,9 +165,8 @@ def _style_hides(style: str) -> bool:
     if not style:
         return False
     try:
-        declarations = tinycss2.parse_declaration_list(style, skip_comments=True,
-                                                       skip_whitespace=True)
-        return hides(_declarations(d for d in declarations if d.type == "declaration"))
+        return _hide(tinycss2.parse_declaration_list(style, skip_comments=True,
+                                                     skip_whitespace=True))
     except RecursionError:  # nested deeper than Python recurses: taken to hide
         return True
 
@@ -185,6 +188,23 @@ class _Tree:
         while parent is not None:
             found.append(parent)
             parent = self.parents.get(parent)
+        return found
+
+    @cached_property
+    def styles(self) -> list[str]:
+        """The CSS of every ``<style>`` of the page, and of every stylesheet it links from
+        a ``data:`` address (those it links from files are the site's, or not its own)."""
+        return [*(element.text or "" for element in self.root.iter("style")), *self.linked]
+
+    @cached_property
+    def linked(self) -> list[str]:
+        """The CSS of every stylesheet the page links from a ``data:`` address."""
+        found = []
+        for link in self.root.iter("link"):
+            if "stylesheet" in link.get("rel", "").lower().split():
+                css = _data(link.get("href", ""))
+                if css is not None:
+                    found.append(css)
         return found
 
 
@@ -257,15 +277,14 @@ def _hiding_css(extra_css: Iterable[str]) -> tuple[str, ...]:
     return tuple(css for css in extra_css if _may_hide(css))
 
 
-_MAY_HIDE = re.compile(
-    r"display|visibility|opacity|font-size|color|height|width|clip|transform|import|\\|/\*",
-    re.IGNORECASE)
+_MAY_HIDE = re.compile("|".join([*_HIDING_PROPERTIES, "@import", r"\\", r"/\*"]),
+                       re.IGNORECASE)
 
 
 def _may_hide(css: str) -> bool:
-    """Whether ``css`` may have a rule that hides text: it names a property that can,
-    or has an escape or a comment that could spell one (the rules are then read as
-    tinycss2 reads them)."""
+    """Whether ``css`` may have a rule that hides text: it names a property that can
+    (:data:`_HIDING_PROPERTIES`), imports a stylesheet, or has an escape or a comment
+    that could spell one (the rules are then read as tinycss2 reads them)."""
     return _MAY_HIDE.search(css) is not None
 
 
@@ -435,15 +454,11 @@ def _blocks(content: list[Any]) -> list[Any]:
 
 
 def _hide(blocks: list[Any]) -> bool:
-    """Whether the declarations among ``blocks`` hide text (comments and escapes
-    spelling a property read as a browser reads them)."""
-    return hides(_declarations(d for d in blocks if d.type == "declaration"))
-
-
-def _declarations(declarations: Iterable[Any]) -> str:
-    return ";".join(
+    """Whether the declarations among ``blocks`` (parsed by tinycss2: comments and
+    escapes spelling a property read as a browser reads them) hide text."""
+    return hides(";".join(
         f"{d.lower_name}:{tinycss2.serialize(d.value)}{' !important' if d.important else ''}"
-        for d in declarations)
+        for d in blocks if d.type == "declaration"))
 
 
 def _is(selectors: list[Any]) -> list[Any]:
@@ -744,7 +759,7 @@ def _visible_parts(tree: _Tree, rules: Stylesheets, *, article: bool,
 
     ``shown``: a list that gets every visible ``<img>`` and ``<a>``, in order."""
     root = tree.root
-    matcher = rules.matcher(_styles(tree))
+    matcher = rules.matcher(tree.styles)
     tops = _articles(tree) if article else [root]
     matched: set[Element] = set()
     if matcher is not None:
@@ -848,23 +863,6 @@ def _drawn(ancestors: list[Element]) -> bool:
     return drawn
 
 
-def _styles(tree: _Tree) -> list[str]:
-    """The CSS of every ``<style>`` of a page, and of every stylesheet it links from a
-    ``data:`` address (those it links from files are the site's, or not its own)."""
-    return [*(element.text or "" for element in tree.root.iter("style")), *_linked(tree)]
-
-
-def _linked(tree: _Tree) -> list[str]:
-    """The CSS of every stylesheet a page links from a ``data:`` address."""
-    found = []
-    for link in tree.root.iter("link"):
-        if "stylesheet" in link.get("rel", "").lower().split():
-            css = _data(link.get("href", ""))
-            if css is not None:
-                found.append(css)
-    return found
-
-
 def _shadow_hosts(tree: _Tree) -> set[Element]:
     """The elements given a shadow root in the page (a ``<template shadowrootmode>``
     child): a browser shows that root in their place, not their other children."""
@@ -964,7 +962,7 @@ def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
     number of children (which tells the tree), name, attributes and texts (its own and
     the one after it), as :func:`_visible_parts` reads them."""
     root = tree.root
-    names = rules.attributes_with(_styles(tree))
+    names = rules.attributes_with(tree.styles)
     read = None if names is None else names | _ALWAYS_READ
     tops = set(_articles(tree))
     inside = {element for top in tops for element in top.iter()}
@@ -978,7 +976,7 @@ def _tree_key(tree: _Tree, rules: Stylesheets) -> str:
                 name: value for name, value in element.attrib.items() if name in read}
             text = element.text if element.tag == "style" else bool(element.text)
             parts.append((element.tag, attributes, len(element), text, bool(element.tail)))
-    parts.append(_linked(tree))
+    parts.append(tree.linked)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
