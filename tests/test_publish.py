@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -209,11 +210,11 @@ def test_a_build_killed_at_any_write_of_publishing_leaves_a_whole_site(root, mon
             return originals[name](*args, **kwargs)
         return operation
 
-    def publish_counted(new: Path, target: Path):
+    def publish_counted(new: Path, target: Path, **kwargs):
         for name, (owner, attr) in operations.items():
             monkeypatch.setattr(owner, attr, counting(name))
         try:
-            return real_publish(new, target)
+            return real_publish(new, target, **kwargs)
         finally:
             for name, (owner, attr) in operations.items():
                 monkeypatch.setattr(owner, attr, originals[name])
@@ -295,3 +296,47 @@ def test_a_missing_template_is_named_with_a_hint(root, monkeypatch, removed, say
     assert f"git checkout -- templates/{removed}" in result.output
     assert "Traceback" not in result.output
     assert {p: p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()} == site
+
+
+def test_a_process_that_builds_again_removes_the_replaced_site_in_the_background(
+        root, monkeypatch):
+    """``sopkit serve`` builds after each save: the site it replaces (5000 files at 1000
+    procedures) is removed in another thread, after the build has returned, not in the
+    time between the save and the browser showing it."""
+    from sopkit import pipeline
+
+    project, target = Project(root), root / "build" / "preview"
+    build_site(project, target=target, again=True)
+    pipeline._LATER.wait()
+    first = sorted(p.relative_to(target) for p in target.rglob("*"))
+    release = threading.Event()
+    removed: list[tuple[str, str]] = []
+    discard = publish.discard
+
+    def slow(path: Path) -> list[str]:
+        if path.name.startswith(".preview.old-"):
+            assert release.wait(60)
+        removed.append((path.name, threading.current_thread().name))
+        return discard(path)
+
+    monkeypatch.setattr(publish, "discard", slow)
+    build_site(project, target=target, again=True)  # returns while the removal waits
+    aside = [p.name for p in target.parent.iterdir() if p.name.startswith(".preview.old-")]
+    assert len(aside) == 1 and (target.parent / aside[0] / "index.html").is_file()
+    assert sorted(p.relative_to(target) for p in target.rglob("*")) == first
+    release.set()
+    pipeline._LATER.wait()
+    assert [r for r in removed if r[0].startswith(".preview.old-")] == [
+        (aside[0], "sopkit-discard")]
+    assert not (target.parent / aside[0]).exists()
+    assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_removal_left_by_an_ended_process_is_finished_by_the_next_build(root):
+    target = root / "site"
+    assert _build(root).exit_code == 0
+    leftover = root / f".site.old-{os.getpid() + 1}-1"
+    (leftover / "kort").mkdir(parents=True)
+    (leftover / "kort" / "D1-A4.pdf").write_bytes(b"%PDF")
+    assert _build(root).exit_code == 0
+    assert not leftover.exists() and (target / "index.html").is_file()

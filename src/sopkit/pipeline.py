@@ -30,7 +30,15 @@ from sopkit.outputs.templates import keep_compiled
 from sopkit.outputs.urls import ASSETS
 from sopkit.outputs.workers import Stamps, place
 from sopkit.proof import HINT, verify_outputs
-from sopkit.publish import build_lock, check_target, discard, publish, recover, staging_for
+from sopkit.publish import (
+    Later,
+    build_lock,
+    check_target,
+    discard,
+    publish,
+    recover,
+    staging_for,
+)
 from sopkit.quality.history import History, in_force
 from sopkit.source.errors import ContentError, InvalidInput
 from sopkit.source.library import Library, read_library
@@ -93,12 +101,14 @@ def build_site(
     or a site sopkit built, and not a link (see :mod:`sopkit.publish`). ``jobs``: the
     most processes that build together (MkDocs shares, card and PDF workers).
     ``again``: this process will build again (``sopkit serve``): what reading decoded
-    and validated is kept for the next build (memory a one-off build does not need)."""
+    and validated is kept for the next build (memory a one-off build does not need),
+    and the site replaced is removed in the background (:class:`sopkit.publish.Later`)."""
     check_target(target or project.site, project)
     target = (target or project.site).resolve()
     report = BuildReport()
     phase = _Phases(report, progress)
     with build_lock(project), _long_lived() as freeze:
+        _LATER.wait()  # a site this process replaced before, still being removed
         leftovers = recover(target)
         phase("reading procedure/")
         library = read_library(project.procedures, strict=strict,
@@ -114,9 +124,13 @@ def build_site(
         expected = 0 if pages.index else 2 * report.procedures
         with site.Processes(min(jobs, site.shard_count(expected))) as processes:
             _render_and_publish(library, project, target, report, phase, processes, pages,
-                                jobs)
+                                jobs, _LATER if again else None)
         phase.done()
     return report
+
+
+_LATER = Later()
+"""Removes the sites that builds with ``again`` replaced, in the background."""
 
 
 @contextmanager
@@ -151,7 +165,7 @@ def _long_lived() -> Iterator[Callable[[], None]]:
 
 def _render_and_publish(library: Library, project: Project, target: Path,
                         report: BuildReport, phase: _Phases, processes: site.Processes,
-                        pages: site.PageCache, jobs: int) -> None:
+                        pages: site.PageCache, jobs: int, later: Later | None) -> None:
     phase("rendering pages")
     keep_compiled(project.templates, project.build / "cache" / "jinja" / "sopkit")
     history = History(library)
@@ -200,7 +214,7 @@ def _render_and_publish(library: Library, project: Project, target: Path,
         fill_evidence(staging, project.templates, reports, library.today)
         report.verified = len(reports)
         phase("publishing")
-        report.warnings += publish(staging, target)
+        report.warnings += publish(staging, target, later=later)
         stamps.save()
     finally:
         report.warnings += discard(staging)

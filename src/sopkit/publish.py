@@ -21,6 +21,7 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -113,14 +114,16 @@ def recover(target: Path) -> list[str]:
     return warnings + discard(old)
 
 
-def publish(new: Path, target: Path) -> list[str]:
+def publish(new: Path, target: Path, *, later: Later | None = None) -> list[str]:
     """Put ``new`` in place of ``target`` with no moment without a site. Returns
     warnings about the previous site if it cannot be removed: the new one is in
-    place by then, and the build has succeeded."""
+    place by then, and the build has succeeded. ``later``: the previous site is
+    removed by it, in the background (see :class:`Later`)."""
     (new / MARKER).write_text("Built by sopkit; 'sopkit build -o' may replace this folder.\n",
                               encoding="utf-8")
     if target.exists() and _exchange(new, target):
-        return discard(new)  # it holds the old site now
+        # ``new`` holds the old site now
+        return later.discard(new, target) if later is not None else discard(new)
     old = target.with_name(f".{target.name}.old")
     warnings = discard(old)
     if old.exists():  # it cannot be removed: out of the way, for recover() to retry
@@ -140,6 +143,35 @@ def discard(path: Path) -> list[str]:
         return [f"{path}: could not remove this leftover folder ({exc.strerror}: "
                 f"{exc.filename})\n    hint: remove it by hand; the site itself is fine"]
     return []
+
+
+class Later:
+    """Removes previous sites in the background, for a process that builds again and
+    again (``sopkit serve``): removing a site of 1000 procedures (5000 files in 640
+    folders) took 0.2-0.3 s of each rebuild, between the save and the browser showing
+    it. The folder is first renamed to a leftover name (``.<target>.old-<pid>-<n>``),
+    which :func:`recover` removes if this process ends before it has; :meth:`wait`
+    (call it before the next build) waits for the removals under way."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+
+    def discard(self, path: Path, target: Path) -> list[str]:
+        aside = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
+        try:
+            path.rename(aside)
+        except OSError:
+            return discard(path)
+        thread = threading.Thread(target=discard, args=(aside,), name="sopkit-discard",
+                                  daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return []
+
+    def wait(self) -> None:
+        for thread in self._threads:
+            thread.join()
+        self._threads.clear()
 
 
 def _exchange(a: Path, b: Path) -> bool:
