@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from sopkit.cachefiles import (
     code_digest,
@@ -25,6 +26,7 @@ from sopkit.outputs.archival.document import render_archival
 from sopkit.outputs.archival.verify import verify_archival
 from sopkit.outputs.evidence import Report
 from sopkit.outputs.pdf import font_version
+from sopkit.outputs.reportcache import kept_reports, names
 from sopkit.outputs.urls import ARCHIVAL_PDF
 from sopkit.outputs.workers import in_workers
 from sopkit.quality.history import History, Version
@@ -52,14 +54,13 @@ class ArchivalPDFs(dict[str, Path]):
         whose report is missing or damaged is read and checked again."""
         if not self:
             return []
-        known = read_index(next(iter(self.values())).parent / REPORTS)
+        known = kept_reports(next(iter(self.values())).parent / REPORTS)
         reports = []
         for name, path in self.items():
-            try:
-                reports.append(Report.from_json(known[path.name]))
-            except (KeyError, TypeError, ValueError):
-                reports.append(verify_archival(self.versions[name].proc, path.read_bytes(),
-                                               name))
+            report = known.get(path.name)
+            if report is None:
+                report = verify_archival(self.versions[name].proc, path.read_bytes(), name)
+            reports.append(report)
         return reports
 
 
@@ -81,21 +82,23 @@ def prepare_archival(library: Library, published: Library, history: History, pro
                              f"{found.revision.model_dump_json()}\0{refs}".encode()).hexdigest()
         name = ARCHIVAL_PDF.format(id=proc.id, revision=last.revision)
         wanted[name] = (cache / f"{key}.pdf", found)
-    reports = read_index(cache / REPORTS)
+    known = names(cache / REPORTS)
     todo = [(name, found) for name, (path, found) in wanted.items()
-            if not path.exists() or path.name not in reports]
+            if not path.exists() or path.name not in known]
     cache.mkdir(parents=True, exist_ok=True)
+    made: dict[str, Any] = {}
     for (name, _), (pdf, report) in zip(
             todo, in_workers(_render, [found for _, found in todo], jobs=jobs, start=_start,
                              args=(library, project)), strict=True):
         path = wanted[name][0]
         write_atomic(path, pdf)
-        reports[path.name] = report.to_json()
+        made[path.name] = report.to_json()
     keep = {path.name for path, _ in wanted.values()}
     for stale in cache.glob("*.pdf"):
         if stale.name not in keep:
             stale.unlink()
-    if todo or set(reports) != keep:  # written only when it changed
+    if made or known != keep:  # read whole and written only to change it
+        reports = {**read_index(cache / REPORTS), **made}
         write_index(cache / REPORTS, {k: v for k, v in reports.items() if k in keep})
     return ArchivalPDFs(wanted)
 

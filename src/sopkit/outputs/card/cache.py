@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sopkit.cachefiles import (
     code_digest,
@@ -32,6 +32,7 @@ from sopkit.outputs.card.verify import HINT as CARD_HINT
 from sopkit.outputs.card.verify import verify_card
 from sopkit.outputs.evidence import MissingText, Report, raise_on_missing
 from sopkit.outputs.pdf import font_version
+from sopkit.outputs.reportcache import kept_reports, names
 from sopkit.outputs.site.config import site_url
 from sopkit.outputs.urls import CARD_PDF
 from sopkit.outputs.workers import Stamps, in_workers, place
@@ -153,21 +154,23 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
 
     cache.mkdir(parents=True, exist_ok=True)
     findings: list[Finding] = []
-    reports = read_index(cache / REPORTS)
-    before = len(reports)
+    made: dict[str, Any] = {}
     for job, pdfs in zip(todo, _render_all(todo, setting, jobs), strict=True):
         if isinstance(pdfs, ContentError):
             findings += pdfs.findings
             continue
         for size, (pdf, report) in pdfs.items():  # into the cache as they come
             write_atomic(wanted[job.proc.id, size], pdf)
-            reports[wanted[job.proc.id, size].name] = report.to_json()
+            made[wanted[job.proc.id, size].name] = report.to_json()
+    keep = {path.name for path in wanted.values()}
     if prune:
-        keep = set(wanted.values())
-        _prune(cache.glob("*.pdf"), keep=keep)
-        reports = {name: r for name, r in reports.items() if cache / name in keep}
-    if todo or len(reports) != before:  # written only when it changed (2000: 0.1 s)
-        write_index(cache / REPORTS, reports)
+        _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
+    # The index is read whole (2000 reports: 0.1 s) only to change it: when cards were
+    # made, or when it holds others (or a damaged one) that the cache no longer keeps.
+    if made or (prune and names(cache / REPORTS) != keep):
+        reports = {**read_index(cache / REPORTS), **made}
+        write_index(cache / REPORTS, {name: report for name, report in reports.items()
+                                      if not prune or name in keep})
     if findings:
         raise ContentError(findings)
     cards = CachedCards(wanted)
@@ -181,16 +184,16 @@ def card_reports(cached: dict[tuple[str, str], Path], library: Library) -> list[
     if not cached:
         return []
     cache = next(iter(cached.values())).parent
-    known = read_index(cache / REPORTS)  # after MkDocs: not kept while it runs
-    reports, checked = [], False
+    known = kept_reports(cache / REPORTS)  # after MkDocs: not decoded while it runs
+    reports, checked = [], {}
     for (doc_id, size), path in cached.items():
-        try:
-            reports.append(Report.from_json(known[path.name]))
-        except (KeyError, TypeError, ValueError):
-            reports.append(verify_card(library.get(doc_id), size, path.read_bytes()))
-            known[path.name], checked = reports[-1].to_json(), True
+        report = known.get(path.name)
+        if report is None:
+            report = verify_card(library.get(doc_id), size, path.read_bytes())
+            checked[path.name] = report.to_json()
+        reports.append(report)
     if checked:
-        write_index(cache / REPORTS, known)
+        write_index(cache / REPORTS, {**read_index(cache / REPORTS), **checked})
     return reports
 
 
