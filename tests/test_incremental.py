@@ -250,6 +250,29 @@ def test_a_page_whose_stamp_is_kept_is_taken_without_reading_it(project, monkeyp
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
+def test_the_preview_takes_unchanged_pages_as_links_not_copies(project, monkeypatch):
+    """``sopkit serve`` builds into build/preview, not the site that rendered the pages:
+    an unchanged page is the page cache's file there too (a hard link). Copying 1631
+    pages took 1.8-2.6 s of every save's rebuild at 1000 procedures."""
+    from sopkit.pipeline import build_site
+    from sopkit.source.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    build(project)
+    preview = project / "build" / "preview"
+    for _ in range(2):  # the first preview replaces none; the second replaces the first
+        report = build_site(Project(project), target=preview, again=True)
+        assert report.shares == [0]  # every page from the cache
+        pages = sorted(preview.rglob("*.html"))
+        assert len(pages) == report.pages + 1  # and 404.html, which MkDocs writes
+        same = [page for page in pages if os.path.samefile(
+            page, project / "site" / page.relative_to(preview))]
+        # all but the evidence page (filled in after MkDocs) and 404.html
+        assert sorted({page.name for page in pages} - {page.name for page in same}) == [
+            "404.html", EVIDENCE], report
+    assert_same_files(preview, project / "site", leave_out=(".sopkit-site",))
+
+
 def test_a_build_that_reads_no_pdf_imports_no_pdf_library(project):
     """Cards and archival PDFs whose every input is unchanged come with their reports
     from their caches: a build that renders none imports neither WeasyPrint nor pdfminer
