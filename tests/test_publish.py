@@ -307,7 +307,7 @@ def test_a_process_that_builds_again_removes_the_replaced_site_in_the_background
 
     project, target = Project(root), root / "build" / "preview"
     build_site(project, target=target, again=True)
-    pipeline._LATER.wait()
+    pipeline.removals_done()
     first = sorted(p.relative_to(target) for p in target.rglob("*"))
     release = threading.Event()
     removed: list[tuple[str, str]] = []
@@ -325,7 +325,7 @@ def test_a_process_that_builds_again_removes_the_replaced_site_in_the_background
     assert len(aside) == 1 and (target.parent / aside[0] / "index.html").is_file()
     assert sorted(p.relative_to(target) for p in target.rglob("*")) == first
     release.set()
-    pipeline._LATER.wait()
+    pipeline.removals_done()
     assert [r for r in removed if r[0].startswith(".preview.old-")] == [
         (aside[0], "sopkit-discard")]
     assert not (target.parent / aside[0]).exists()

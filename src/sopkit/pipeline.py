@@ -133,6 +133,12 @@ _LATER = Later()
 """Removes the sites that builds with ``again`` replaced, in the background."""
 
 
+def removals_done() -> None:
+    """Wait until the sites that builds with ``again`` replaced are removed (before the
+    process that built them ends)."""
+    _LATER.wait()
+
+
 @contextmanager
 def _long_lived() -> Iterator[Callable[[], None]]:
     """A build keeps what it read (1000 procedures: millions of objects) to the end.

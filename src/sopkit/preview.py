@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from sopkit.pipeline import build_site
+from sopkit.pipeline import build_site, removals_done
 from sopkit.source.errors import SopkitError
 from sopkit.source.project import Project
 
@@ -48,6 +48,7 @@ def serve(project: Project, host: str, port: int, say: Callable[[str], None]) ->
         say("Stopped.")
     finally:
         server.shutdown()
+        removals_done()  # the preview the last rebuild replaced
 
 
 def rebuilder(project: Project, target: Path, say: Callable[[str], None],

@@ -140,6 +140,8 @@ def discard(path: Path) -> list[str]:
     try:
         remove(path)
     except OSError as exc:
+        if not path.exists() and not path.is_symlink():  # gone: another build removed it
+            return []
         return [f"{path}: could not remove this leftover folder ({exc.strerror}: "
                 f"{exc.filename})\n    hint: remove it by hand; the site itself is fine"]
     return []
@@ -151,7 +153,9 @@ class Later:
     folders) took 0.2-0.3 s of each rebuild, between the save and the browser showing
     it. The folder is first renamed to a leftover name (``.<target>.old-<pid>-<n>``),
     which :func:`recover` removes if this process ends before it has; :meth:`wait`
-    (call it before the next build) waits for the removals under way."""
+    (call it before the next build, and before the process ends) waits for the removals
+    under way. A removal that fails leaves the folder to the next build's
+    :func:`recover`, which warns about it then."""
 
     def __init__(self) -> None:
         self._threads: list[threading.Thread] = []

@@ -155,18 +155,19 @@ class Stamps:
             write_index(self.file, {"target": self.target, "files": self.made})
 
 
-def put(sources: Mapping[str, Path], out_dir: Path) -> None:
-    """Put each file at ``out_dir/name`` from ``sources`` (name -> a page whose bytes the
-    caller has checked: the page of the site being replaced, or the page cache's file,
-    one file with the page of the site that rendered it, its SHA-256 checked before each
-    use, see :mod:`sopkit.outputs.site.pagecache`): hard-linked, copied only where no
-    link can be made (another file system). Copied, 1631 pages took 1.8-2.6 s of every
-    rebuild of ``sopkit serve``: its preview is not the site that rendered them."""
-    for path, _, source in _targets(sources, out_dir):
-        try:
-            os.link(source, path)
-        except OSError:
-            path.write_bytes(source.read_bytes())
+def put(sources: Mapping[str, Path], out_dir: Path, *, previous: Path | None = None
+        ) -> None:
+    """Put each file at ``out_dir/name`` from ``sources`` (name -> a file whose bytes the
+    caller has checked): hard-linked when it is the file of ``previous`` (the site being
+    replaced) at the same name, else copied, as :func:`place` does."""
+    for path, name, source in _targets(sources, out_dir):
+        if previous is not None and source == previous / name:
+            try:
+                os.link(source, path)
+                continue
+            except OSError:
+                pass
+        path.write_bytes(source.read_bytes())
 
 
 _T = TypeVar("_T")

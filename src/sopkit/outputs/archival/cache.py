@@ -97,7 +97,7 @@ def prepare_archival(library: Library, published: Library, history: History, pro
     for stale in cache.glob("*.pdf"):
         if stale.name not in keep:
             stale.unlink()
-    if made or known != keep:  # read whole and written only to change it
+    if made or known != keep:  # written (and read for it) only when it changes
         reports = {**read_index(cache / REPORTS), **made}
         write_index(cache / REPORTS, {k: v for k, v in reports.items() if k in keep})
     return ArchivalPDFs(wanted)

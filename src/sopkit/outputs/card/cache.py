@@ -165,8 +165,8 @@ def prepare_cards(library: Library, project: Project, *, jobs: int = 2,
     keep = {path.name for path in wanted.values()}
     if prune:
         _prune(cache.glob("*.pdf"), keep=set(wanted.values()))
-    # The index is read whole (2000 reports: 0.1 s) only to change it: when cards were
-    # made, or when it holds others (or a damaged one) that the cache no longer keeps.
+    # The index is written (and read for it) only when it changes: cards were made, or
+    # it holds others that the cache no longer keeps.
     if made or (prune and names(cache / REPORTS) != keep):
         reports = {**read_index(cache / REPORTS), **made}
         write_index(cache / REPORTS, {name: report for name, report in reports.items()

@@ -199,8 +199,7 @@ def mkdocs_build(config_file: Path, docs: Path, site: Path, nav: Sequence[NavEnt
     :func:`shard_count` says for the pages to render, started now). With
     ``cache``, a page whose key (:mod:`.pagecache`) is there is not rendered:
     its HTML and search entries come from the cache (hard-linked from
-    ``previous``, the site being replaced, when it has the same bytes, else from
-    the cache's file), and
+    ``previous``, the site being replaced, when it has the same bytes), and
     the pages rendered are kept there for the next build. Returns how many
     pages each process rendered. ``jobs``: the most processes to start.
     ``compiled``: a folder for the theme's compiled templates (Jinja's bytecode cache).
@@ -335,7 +334,8 @@ def _keep(cache: PageCache, keys: Mapping[str, str], reuse: Mapping[str, Reused]
     if changed:  # since it was checked, before MkDocs ran
         raise SopkitError(f"{', '.join(changed)}: changed in {previous or 'the page cache'} "
                           "while the site was being built\n    hint: build again")
-    put({reused.stored.dest: reused.source.path for reused in reuse.values()}, site)
+    put({reused.stored.dest: reused.source.path for reused in reuse.values()}, site,
+        previous=previous)
     for outcome in outcomes:
         for page, dest in outcome.dests.items():
             html = (site / dest).read_bytes()
