@@ -127,7 +127,7 @@ def publish(new: Path, target: Path, *, later: Later | None = None) -> list[str]
     old = target.with_name(f".{target.name}.old")
     warnings = discard(old)
     if old.exists():  # it cannot be removed: out of the way, for recover() to retry
-        old.rename(target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}"))
+        old.rename(_aside(target))
     if target.exists():
         target.rename(old)
     new.rename(target)
@@ -161,7 +161,7 @@ class Later:
         self._threads: list[threading.Thread] = []
 
     def discard(self, path: Path, target: Path) -> list[str]:
-        aside = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
+        aside = _aside(target)
         try:
             path.rename(aside)
         except OSError:
@@ -176,6 +176,12 @@ class Later:
         for thread in self._threads:
             thread.join()
         self._threads.clear()
+
+
+def _aside(target: Path) -> Path:
+    """A new leftover name beside ``target`` for a folder to remove, which :func:`recover`
+    removes if nothing else does."""
+    return target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -32,18 +32,21 @@ def names(index: Path) -> frozenset[str]:
     """Every name ``index`` holds a report for, well-formed or not: decoded before, while
     unchanged, or read now (not decoded into reports: before MkDocs runs, a build does
     not hold 3000 reports it does not need yet)."""
-    found = stamp(index)
+    kept = _kept(index, stamp(index))
+    return kept[1] if kept is not None else frozenset(read_index(index))
+
+
+def _kept(index: Path, found: Stamp | None) -> tuple[dict[str, Report], frozenset[str]] | None:
+    """What was decoded of ``index`` when it had the stamp ``found`` (its stamp now)."""
     kept = _DECODED.get(index)
-    if found is not None and kept is not None and kept[0] == found:
-        return kept[2]
-    return frozenset(read_index(index))
+    return kept[1:] if found is not None and kept is not None and kept[0] == found else None
 
 
 def _decoded(index: Path) -> tuple[dict[str, Report], frozenset[str]]:
-    found = stamp(index)
-    kept = _DECODED.get(index)
-    if found is not None and kept is not None and kept[0] == found:
-        return kept[1], kept[2]
+    found = stamp(index)  # before reading: a file replaced meanwhile is read again
+    kept = _kept(index, found)
+    if kept is not None:
+        return kept
     data = read_index(index)
     reports: dict[str, Report] = {}
     for name, entry in data.items():
